@@ -1,0 +1,102 @@
+"""Individual and organisational barriers to taking part, as one score per (person, organisation).
+
+Implements FACTS §4.2 (Ødegård et al. 2014; Andersen et al. 2013): weak economy (fees), poor
+Norwegian (the key barrier, §4.4, Enjolras & Wollebæk 2010), lack of time (demanding work), not
+knowing the dugnad culture, poor health; and §4.3: organisations that demand commitment and
+knowledge of member democracy. Also the fit between a person and the kind of organisation
+(congregations of one tradition; minority organisations tied to one origin group).
+
+The score feeds saying yes when asked (``exp(-score)``), leaving (``exp(+score)``) and climbing the
+ladder. A fee above what the household can spend on organised leisure **blocks** (FACTS §3: family
+economy is the main barrier to organised leisure; Jacobsen et al. 2021).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.state import CHILDREN, MAJORITY
+
+
+def fee(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+    """Yearly fee (NOK) the person's household pays for taking part, after any subsidy."""
+    o = model.orgs
+    child = model.people.age[persons] < 18
+    gross = np.where(child, o.fee_child[orgs], o.fee_adult[orgs])
+    return gross - model.fee_subsidy(persons, orgs, gross)
+
+
+def current_fees(model) -> np.ndarray:
+    """Fees already paid per person for their present memberships."""
+    p = model.people
+    rows, cols = np.nonzero(p.mem_role > 0)
+    total = np.zeros(len(p), np.float64)
+    if len(rows):
+        np.add.at(total, rows, fee(model, rows, p.mem_org[rows, cols]))
+    return total
+
+
+def fit(model, persons: np.ndarray, orgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(misfit score, impossible) of each person with the organisation's kind."""
+    p, o = model.people, model.orgs
+    misfit = np.zeros(len(persons))
+    impossible = np.zeros(len(persons), bool)
+    trad = o.tradition[orgs]
+    rel = trad >= 0
+    impossible |= rel & (p.tradition[persons] != trad)
+    misfit += rel & ~p.religious[persons]
+    org_origin = o.origin[orgs]
+    mino = org_origin >= 0
+    other = mino & (p.origin[persons] != org_origin)
+    misfit += np.where(other, np.where(p.background[persons] == MAJORITY, 2.5, 1.5), 0.0)
+    return misfit, impossible
+
+
+def score(model, persons: np.ndarray, orgs: np.ndarray, *, include_fee_in: np.ndarray | None = None,
+          parts: tuple[str, ...] = ("language", "time", "literacy", "health", "fee", "fit")
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """(barrier score ≥ 0, blocked) for each (person, organisation) pair.
+
+    ``include_fee_in``: fees the person already pays (their other memberships); the new fee
+    blocks when the sum exceeds the person's leisure budget."""
+    p, o, w = model.people, model.orgs, model.params.membership
+    persons = np.asarray(persons, np.int64)
+    orgs = np.asarray(orgs, np.int64)
+    child = p.age[persons] < 18
+    s = np.zeros(len(persons))
+    blocked = np.zeros(len(persons), bool)
+    demand = o.language_demand[orgs] * np.where(child, 0.5, 1.0)  # children's activities are less wordy
+    if "language" in parts:
+        s += w.w_language * np.maximum(0.0, demand - p.norwegian[persons])
+    if "time" in parts:
+        s += w.w_time * o.commitment[orgs] * p.work_hours[persons] / model.params.employment.normal_hours
+    if "literacy" in parts:
+        lit = np.where(child, model.household_literacy[p.household[persons]], p.literacy[persons])
+        s += w.w_literacy * np.maximum(0.0, o.commitment[orgs] - lit)
+    if "health" in parts:
+        s += w.w_health * (1.0 - p.health[persons])
+    if "fee" in parts:
+        f = fee(model, persons, orgs)
+        budget = p.leisure_budget[persons]
+        spent = include_fee_in if include_fee_in is not None else 0.0
+        blocked |= (f > 0) & (f + spent > budget)
+        s += w.w_fee * np.where(f > 0, np.minimum(1.0, f / np.maximum(budget, 1.0)), 0.0)
+    if "fit" in parts:
+        m, imp = fit(model, persons, orgs)
+        s += w.w_fit * m
+        blocked |= imp
+    return s, blocked
+
+
+def age_fits(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+    """Who can take part where: adults in adult and all-age organisations, and in children's
+    activities only as parents; youth 13–17 in children's and all-age activities; children
+    under 13 only through their parents (``mechanisms.youth``)."""
+    p, o = model.people, model.orgs
+    age = p.age[persons]
+    prof = o.age_profile[orgs]
+    adult = age >= 18
+    youth = (age >= 13) & ~adult
+    is_child_org = prof == CHILDREN
+    return ((adult & (~is_child_org | model.has_school_child[p.household[persons]]))
+            | (youth & (prof != 0)))

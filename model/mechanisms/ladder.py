@@ -1,0 +1,128 @@
+"""The participation ladder (mechanism 3): participant → member → volunteer → office holder, and
+informal help to non-kin as the lowest rung.
+
+FACTS §1: immigrants participate less the more formal the participation is. §4.1 and §4.3:
+volunteer work starts after a request, typically from those already doing it; offices are filled
+through the self-recruiting networks of sitting office holders, networks immigrants are seldom part
+of. §4.11: people active in one arena also help informally more.
+
+* Participants of a formal organisation become members (informal groups have no membership).
+* Members (or participants of informal groups) take on unpaid work when asked; being tied to a
+  volunteer or office holder of the same organisation triples the chance. Language, time, dugnad
+  literacy and health lower it. Volunteers step back after a while.
+* Office holders serve a term; a vacancy is filled, with chance ``self_recruitment``, by a member
+  tied to a sitting office holder, otherwise by any member or volunteer of at least
+  ``office_min_months`` standing. Volunteers, people with dugnad literacy and Norwegian for the
+  organisation's language demand are preferred, and the sitting board prefers people like
+  themselves (weight ``recruitment.homophily`` for someone of a group unlike the whole board).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.mechanisms import barriers
+from model.state import MEMBER, OFFICE, PARTICIPANT, VOLUNTEER
+
+ASKED_BY_LEADER = 3.0  # multiplier when a tie in the organisation already volunteers (assumption)
+
+
+def _set_role(model, persons, cols, role) -> None:
+    model.people.mem_role[persons, cols] = role
+    model.memberships_changed()
+
+
+def promote(model) -> None:
+    p, lp, rng = model.people, model.params.ladder, model.rng
+    R = model.roster()
+    if not len(R):
+        return
+    persons, orgs = R.person.astype(np.int64), R.org.astype(np.int64)
+    formal = model.orgs.formal[orgs]
+    age = p.age[persons]
+    # participant -> member (formal organisations)
+    s_lit = np.maximum(0.0, model.orgs.commitment[orgs] - p.literacy[persons])
+    up = (R.role == PARTICIPANT) & formal & (rng.random(len(R)) < lp.member_rate * np.exp(-s_lit))
+    # member (or informal participant) -> volunteer, when asked by those already doing it
+    cand = ((R.role == MEMBER) | ((R.role == PARTICIPANT) & ~formal)) & (age >= 15)
+    idx = np.flatnonzero(cand)
+    vol = np.zeros(len(R), bool)
+    if len(idx):
+        s, _ = barriers.score(model, persons[idx], orgs[idx], parts=("language", "time", "literacy", "health"))
+        tie = model.ties.random_neighbour(persons[idx], rng)
+        tie_ok = tie >= 0
+        t = np.where(tie_ok, tie, 0)
+        same_org_leader = tie_ok & ((p.mem_org[t] == orgs[idx][:, None]) & (p.mem_role[t] >= VOLUNTEER)).any(axis=1)
+        rate = lp.volunteer_rate * np.exp(-s) * np.where(same_org_leader, ASKED_BY_LEADER, 1.0)
+        vol[idx] = rng.random(len(idx)) < rate
+    # volunteer -> member (or participant in an informal group)
+    down = (R.role == VOLUNTEER) & (rng.random(len(R)) < lp.volunteer_quit)
+    if up.any():
+        _set_role(model, persons[up], R.col[up], MEMBER)
+    if vol.any():
+        _set_role(model, persons[vol], R.col[vol], VOLUNTEER)
+    if down.any():
+        _set_role(model, persons[down], R.col[down], np.where(formal[down], MEMBER, PARTICIPANT))
+    # office terms end
+    end = (R.role == OFFICE) & (rng.random(len(R)) < 1.0 / lp.office_term_months)
+    if end.any():
+        _set_role(model, persons[end], R.col[end], VOLUNTEER)
+
+
+def fill_offices(model) -> None:
+    """Fill at most one vacant office per organisation per month (self-recruitment)."""
+    p, lp, rng = model.people, model.params.ladder, model.rng
+    R = model.roster()
+    offices = R.counts(len(model.orgs), OFFICE)
+    vacant = np.flatnonzero((offices < model.orgs.board_size) & (R.size > offices))
+    picks_p, picks_c = [], []
+    for o in vacant:
+        sl = slice(R.indptr[o], R.indptr[o + 1])
+        members, roles, cols = R.person[sl], R.role[sl], R.col[sl]
+        cand = (roles >= MEMBER if model.orgs.formal[o] else roles >= PARTICIPANT) & (roles < OFFICE)
+        cand &= (p.age[members] >= 18) & (model.month - p.mem_since[members, cols] >= lp.office_min_months)
+        if not cand.any():
+            continue
+        c_idx = np.flatnonzero(cand)
+        holders = members[roles == OFFICE]
+        if len(holders) and rng.random() < lp.self_recruitment:
+            cp = np.repeat(members[c_idx], len(holders))
+            hp = np.tile(holders, len(c_idx))
+            tied = model.ties.has(cp, hp).reshape(len(c_idx), len(holders)).any(axis=1)
+            if tied.any():
+                c_idx = c_idx[tied]
+        cm = members[c_idx]
+        # the sitting board prefers people like themselves (recruiter homophily, FACTS §4.1)
+        like_board = (p.origin[cm][:, None] == p.origin[holders][None, :]).mean(axis=1) if len(holders) else np.ones(len(cm))
+        w = ((1.0 + 2.0 * (roles[c_idx] == VOLUNTEER)) * (0.2 + p.literacy[cm])
+             * np.exp(-2.0 * np.maximum(0.0, model.orgs.language_demand[o] - p.norwegian[cm]))
+             * model.params.recruitment.homophily ** (1.0 - like_board))
+        k = c_idx[rng.choice(len(c_idx), p=w / w.sum())]
+        picks_p.append(members[k])
+        picks_c.append(cols[k])
+    if picks_p:
+        _set_role(model, np.array(picks_p, np.int64), np.array(picks_c, np.int64), OFFICE)
+
+
+def record_volunteering(model) -> None:
+    """Stamp this month on everyone doing unpaid work now (volunteer = worked in the last 12 months)."""
+    p = model.people
+    doing = (p.mem_role >= VOLUNTEER).any(axis=1)
+    p.last_volunteer[doing] = model.month
+
+
+def informal_help(model) -> None:
+    """Informal help to non-kin, the lowest rung: more likely with more ties and when active
+    in organisations (FACTS §1, §4.11)."""
+    p, lp, rng = model.people, model.params.ladder, model.rng
+    deg = model.ties.degree()
+    active = (p.mem_role > 0).any(axis=1)
+    prob = lp.informal_help_rate * np.minimum(1.0, deg / 4.0) * (1.0 + active) * (p.age >= 16)
+    p.last_help[rng.random(len(p)) < prob] = model.month
+
+
+def step(model) -> None:
+    promote(model)
+    fill_offices(model)
+    record_volunteering(model)
+    informal_help(model)

@@ -1,0 +1,154 @@
+"""Recruitment by asking (mechanism 1).
+
+FACTS §4.1: most volunteers start after a concrete request through their own networks, often weak
+ties (Wollebæk, Sætrang & Fladmoe 2015); low-status groups are asked less; majority members ask
+people like themselves (homophily), so immigrants are asked less; minority people more often decline
+when asked by majority people (von Essen et al. 2015); only 15% of non-volunteers had been asked
+(Kassman 2020). §4.11: people active in one arena are asked more in others (spillover).
+
+Each month every active member may ask one person: a uniformly drawn tie (most ties are weak
+ties), kept with a chance that falls for people of another origin group and for low-status people;
+with the organisation's openness the asker instead approaches someone in the neighbourhood outside
+their own network (the lever of open recruitment). A person with no ties is never asked through
+ties. The asked person says yes with ``accept_base · exp(-barrier score)``, lowered when a majority
+person asks a minority person.
+
+Without being asked, an informed person may also seek an organisation: information comes from ties
+who are active (networks carry information, FACTS §4.2), from the municipality's channels for
+organisations linked to it (reached in proportion to dugnad literacy), and — for newcomers —
+from their own group's minority organisation, where they go first (FACTS §4.5).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.mechanisms import barriers
+from model.mechanisms.membership import join
+from model.roster import random_in_group
+from model.state import MAJORITY, MEMBER, PARTICIPANT, VOLUNTEER
+
+NEWCOMER_MINORITY_FIRST = 0.5  # chance a newcomer's own search goes to their group's organisation (assumption)
+
+
+def low_status(model, persons: np.ndarray) -> np.ndarray:
+    """Low income, low education or (working age) without work."""
+    p = model.people
+    a = p.age[persons]
+    return (p.low_income[persons] | ((p.education[persons] == 0) & (a >= 20))
+            | (~p.employed[persons] & (a >= 20) & (a < model.params.employment.retirement_age)))
+
+
+def wants_members(model, R) -> np.ndarray:
+    """How eagerly each organisation looks for people: falls off around its typical size."""
+    size = R.size.astype(float)
+    return 1.0 / (1.0 + (size / model.orgs.size_target) ** 3)
+
+
+def decide(model, asker: np.ndarray | None, target: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+    """Who says yes (mask), when asked by ``asker`` (None: self-initiated)."""
+    p, rp = model.people, model.params.recruitment
+    spent = barriers.current_fees(model)[target]
+    s, blocked = barriers.score(model, target, orgs, include_fee_in=spent)
+    prob = rp.accept_base * np.exp(-s)
+    if asker is not None:
+        cross = (p.background[asker] == MAJORITY) & (p.background[target] != MAJORITY)
+        prob = np.where(cross, prob * (1.0 - rp.minority_declines_majority), prob)
+    return ~blocked & (model.rng.random(len(target)) < prob)
+
+
+def eligible(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+    p = model.people
+    ok = (persons >= 0)
+    persons = np.where(ok, persons, 0)
+    ok &= barriers.age_fits(model, persons, orgs)
+    ok &= (p.mem_org[persons] < 0).any(axis=1)
+    ok &= ~(p.mem_org[persons] == orgs[:, None]).any(axis=1)
+    ok &= p.municipality[persons] == model.orgs.municipality[orgs]
+    return ok
+
+
+def ask(model) -> None:
+    p, rp, rng = model.people, model.params.recruitment, model.rng
+    R = model.roster()
+    if not len(R):
+        return
+    formal = model.orgs.formal[R.org]
+    age = p.age[R.person]
+    can_ask = ((R.role >= MEMBER) | (~formal & (R.role >= PARTICIPANT)) | ((age >= 13) & (age < 18))) & (age >= 13)
+    active_count = (p.mem_role > 0).sum(axis=1)
+    rate = (rp.ask_rate * np.where(R.role >= VOLUNTEER, rp.volunteer_ask_multiplier, 1.0)
+            * (1.0 + rp.spillover * (active_count[R.person] - 1)) * wants_members(model, R)[R.org])
+    fire = can_ask & (rng.random(len(R)) < rate)
+    asker = R.person[fire].astype(np.int64)
+    org = R.org[fire].astype(np.int64)
+    if not len(asker):
+        return
+    outside = rng.random(len(asker)) < model.orgs.openness[org]
+    target = np.where(outside, random_in_group(model.nb_groups, model.orgs.neighbourhood[org], rng),
+                      model.ties.random_neighbour(asker, rng)).astype(np.int64)
+    valid = target >= 0
+    t = np.where(valid, target, 0)
+    # the recruiter's own choice among ties: people like themselves, not low-status people
+    keep = np.where(p.origin[asker] == p.origin[t], 1.0, rp.homophily)
+    keep = keep * np.where(low_status(model, t), rp.low_status_asked, 1.0)
+    valid &= outside | (rng.random(len(asker)) < keep)
+    valid &= eligible(model, np.where(valid, target, -1), org)
+    asker, target, org = asker[valid], target[valid], org[valid]
+    model.people.last_asked[target] = model.month
+    yes = decide(model, asker, target, org)
+    join(model, target[yes], org[yes], PARTICIPANT)
+
+
+def seek(model) -> None:
+    """Self-initiated joining by informed people (no one asked)."""
+    p, rp, rng = model.people, model.params.recruitment, model.rng
+    n = len(p)
+    active = (p.mem_role > 0).any(axis=1)
+    indptr, nbr = model.ties.csr()
+    active_ties = np.bincount(np.repeat(np.arange(n), np.diff(indptr)), weights=active[nbr], minlength=n)
+    info = 0.3 * p.literacy + 0.7 * np.minimum(1.0, active_ties / 3.0)
+    free = (p.mem_org < 0).any(axis=1)
+    who = np.flatnonzero(free & (p.age >= 16) & (rng.random(n) < rp.self_join_rate * info))
+    if not len(who):
+        return
+    org = np.full(len(who), -1, np.int64)
+    u = rng.random(len(who))
+    # 1) through an active tie: one of that tie's organisations
+    via = model.ties.random_neighbour(who, rng)
+    has_via = (via >= 0) & (u < 0.5)
+    org[has_via] = random_slot_org(model, via[has_via])
+    # 2) newcomers: their own group's minority organisation first
+    newcomer = (p.background[who] != MAJORITY) & (p.years_in_norway[who] < model.params.membership.newcomer_years)
+    first = (org < 0) & newcomer & (rng.random(len(who)) < NEWCOMER_MINORITY_FIRST)
+    for i in np.flatnonzero(first):
+        opts = model.minority_orgs.get((int(p.municipality[who[i]]), int(p.origin[who[i]])))
+        if opts:
+            org[i] = opts[rng.integers(len(opts))]
+    # 3) the municipality's channels (linked organisations), reached by those who know where to look
+    rest = org < 0
+    channel = rest & (rng.random(len(who)) < p.literacy[who])
+    linked = model.linked_groups()
+    org[channel] = random_in_group(linked, p.municipality[who[channel]], rng)
+    # 4) otherwise an organisation seen in the neighbourhood
+    rest = org < 0
+    org[rest] = random_in_group(model.org_nb_groups, p.neighbourhood[who[rest]], rng)
+    ok = eligible(model, np.where(org >= 0, who, -1), np.maximum(org, 0))
+    who, org = who[ok], org[ok]
+    yes = decide(model, None, who, org)
+    join(model, who[yes], org[yes], PARTICIPANT)
+
+
+def random_slot_org(model, persons: np.ndarray) -> np.ndarray:
+    """One organisation each person is active in, drawn at random (-1 if none)."""
+    roles = model.people.mem_role[persons]
+    keys = np.where(roles > 0, model.rng.random(roles.shape), -1.0)
+    col = np.argmax(keys, axis=1)
+    out = model.people.mem_org[persons, col].astype(np.int64)
+    out[keys.max(axis=1, initial=-1.0) < 0] = -1
+    return out
+
+
+def step(model) -> None:
+    ask(model)
+    seek(model)

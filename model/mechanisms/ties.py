@@ -1,0 +1,129 @@
+"""Tie formation in foci, triadic closure and decay (mechanism 4), and linking ties.
+
+Ties form where people meet (Feld 1981, focus theory; FACTS mission: organisations, neighbourhood,
+work, school): each month a person meets a random other person in each of their foci with the
+focus's meeting rate. A meeting of strangers becomes a tie with ``form_prob``; across origin groups
+this is lowered by homophily and by the lack of a shared language. Meeting again refreshes a tie.
+Friends of friends meet (triadic closure). Ties not refreshed wear down and vanish.
+
+Each tie is **bonding** (same origin group) or **bridging** (different groups) — Putnam 2000; FACTS
+§1. So an informal minority organisation, whose members share an origin group, produces bonding
+ties only; mixed organisations and workplaces produce bridging ties (FACTS §4.5, §4.9).
+
+**Linking** ties (Woolcock 1998) join organisations to their municipality: unlinked formal
+organisations gain one at ``link_rate`` (minority organisations at ``minority_link_factor`` of it,
+FACTS §4.5, §4.8), doubled in municipalities with a voluntary-sector policy (Bråten et al. 2017);
+they lapse at ``link_decay``. The step is run by each :class:`~model.agents.Municipality`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.roster import groups, random_in_group
+from model.state import VOLUNTEER
+
+NEW_TIE_STRENGTH = 0.5
+
+
+def _pairs_in_focus(model, members: np.ndarray, keys: np.ndarray, n_groups: int, rate: float):
+    """Each member meets, with chance ``rate``, a random other member of the same group."""
+    rng = model.rng
+    if not len(members) or rate <= 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    g = groups(keys, members, n_groups)
+    meet = rng.random(len(members)) < rate
+    a = members[meet]
+    b = random_in_group(g, keys[meet], rng)
+    return a, b
+
+
+def meetings(model) -> tuple[np.ndarray, np.ndarray]:
+    """All meetings this month, as (a, b) person pairs, over the six foci."""
+    p, tp, rng = model.people, model.params.ties, model.rng
+    mr = tp.meet_rate
+    out_a, out_b = [], []
+    # organisations: volunteers and office holders meet more
+    R = model.roster()
+    if len(R) and mr.get("organisation", 0) > 0:
+        rate = mr["organisation"] * np.where(R.role >= VOLUNTEER, 1.5, 1.0) * model.orgs.meet_factor[R.org]
+        meet = rng.random(len(R)) < np.minimum(rate, 1.0)
+        e = R.random_member(R.org[meet], rng)
+        out_a.append(R.person[meet].astype(np.int64))
+        out_b.append(R.person[e].astype(np.int64))
+    age = p.age
+    everyone = np.flatnonzero(age >= 6)
+    n_nb = len(model.nb_municipality)
+    a, b = _pairs_in_focus(model, everyone, p.neighbourhood[everyone], n_nb, mr.get("neighbourhood", 0))
+    out_a.append(a); out_b.append(b)
+    workers = np.flatnonzero(p.employed & (p.workplace >= 0))
+    a, b = _pairs_in_focus(model, workers, p.workplace[workers], model.n_workplaces, mr.get("workplace", 0))
+    out_a.append(a); out_b.append(b)
+    pupils = np.flatnonzero((age >= 6) & (age < 19))
+    if len(pupils):
+        # local school (6–15) by neighbourhood, upper secondary (16–18) by municipality; two-year bands
+        upper = age[pupils] >= 16
+        school = np.where(upper, n_nb + p.municipality[pupils], p.neighbourhood[pupils])
+        key = school * 10 + (age[pupils] // 2).astype(np.int64)
+        uniq, inv = np.unique(key, return_inverse=True)
+        a, b = _pairs_in_focus(model, pupils, inv, len(uniq), mr.get("school", 0))
+        out_a.append(a); out_b.append(b)
+    parents = np.flatnonzero((age >= 18) & model.has_school_child[p.household])
+    a, b = _pairs_in_focus(model, parents, p.neighbourhood[parents], n_nb, mr.get("school_parents", 0))
+    out_a.append(a); out_b.append(b)
+    # own origin group across the municipality: kin, diaspora and congregation networks (bonding)
+    minority = np.flatnonzero((p.background != 0) & (age >= 13))
+    key = p.municipality[minority].astype(np.int64) * len(model.origins) + p.origin[minority]
+    a, b = _pairs_in_focus(model, minority, key, model.n_municipalities * len(model.origins), mr.get("community", 0))
+    out_a.append(a); out_b.append(b)
+    return np.concatenate(out_a), np.concatenate(out_b)
+
+
+def triads(model) -> tuple[np.ndarray, np.ndarray]:
+    """Friends of friends meet: a person introduces two of their ties to each other."""
+    rng, tp = model.rng, model.params.ties
+    n = len(model.people)
+    deg = model.ties.degree()
+    who = np.flatnonzero((deg >= 2) & (rng.random(n) < tp.triadic_rate))
+    return model.ties.random_neighbour(who, rng).astype(np.int64), model.ties.random_neighbour(who, rng).astype(np.int64)
+
+
+def form_probability(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    p, tp = model.people, model.params.ties
+    same = p.origin[a] == p.origin[b]
+    shared_language = np.minimum(p.norwegian[a], p.norwegian[b])
+    cross = tp.homophily * (1.0 - tp.language_contact * (1.0 - shared_language))
+    return tp.form_prob * np.where(same, 1.0, cross)
+
+
+def step(model) -> None:
+    tp, rng = model.params.ties, model.rng
+    model.ties.decay(tp.decay, tp.drop_below)
+    a1, b1 = meetings(model)
+    a2, b2 = triads(model)
+    a = np.concatenate([a1, a2])
+    b = np.concatenate([b1, b2])
+    ok = (a >= 0) & (b >= 0) & (a != b)
+    a, b = a[ok], b[ok]
+    if not len(a):
+        return
+    exists = model.ties.has(a, b)
+    new_ok = ~exists & (rng.random(len(a)) < form_probability(model, a, b))
+    keep = exists | new_ok
+    model.ties.add(a[keep], b[keep], NEW_TIE_STRENGTH, refresh=tp.refresh)
+
+
+def update_links(model, municipality: int, policy: bool) -> None:
+    """Linking ties between the municipality and its formal organisations form and lapse."""
+    o, tp, rng = model.orgs, model.params.ties, model.rng
+    mine = np.flatnonzero(o.municipality == municipality)
+    if not len(mine):
+        return
+    rate = tp.link_rate * np.where(o.minority[mine], tp.minority_link_factor, 1.0) * (2.0 if policy else 1.0)
+    rate = np.where(o.formal[mine], rate, rate * 0.2)
+    gain = ~o.linked[mine] & (rng.random(len(mine)) < rate)
+    lose = o.linked[mine] & (o.kind[mine] != model.volunteer_centre_kind) & (rng.random(len(mine)) < tp.link_decay)
+    o.linked[mine[gain]] = True
+    o.linked[mine[lose]] = False
+    if gain.any() or lose.any():
+        model.links_changed()

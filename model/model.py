@@ -1,0 +1,143 @@
+"""DugnadModel: the Mesa model that ties population, organisations, municipalities, ties and the
+monthly mechanisms together."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import mesa
+import numpy as np
+
+from model.agents import Municipality, Organisation, Person
+from model.indicators import Observer
+from model.mechanisms import HELD_DURING_BURN_IN, ORDER, economy
+from model.population import build_world
+from model.roster import Roster, groups
+from model.scenario import KINDS, Scenario
+from model.state import ADULTS_ONLY
+
+
+class DugnadModel(mesa.Model):
+    """Civil society and integration in Norway, one month per step.
+
+    ``DugnadModel(scenario, seed=None)``: the seed defaults to ``scenario.seed``; it seeds the one
+    random generator (``self.rng``) every mechanism draws from. On construction the model builds
+    the synthetic population and runs ``scenario.burn_in_months`` months so that memberships and
+    ties emerge from the mechanisms; then ``self.month == 0`` and recording starts.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, seed: int | None = None, *,
+                 burn_in: bool = True, progress: Callable[[int], None] | None = None):
+        scenario = scenario or Scenario()
+        seed = scenario.seed if seed is None else int(seed)
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.params = scenario
+        self.timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        self.world = build_world(scenario, self.rng)
+        w = self.world
+        self.people, self.orgs, self.ties, self.origins = w.people, w.orgs, w.ties, w.origins
+        self.nb_municipality, self.n_municipalities = w.nb_municipality, w.n_municipalities
+        self.n_workplaces = w.n_workplaces
+        self.n_households = int(self.people.household.max()) + 1
+        self.volunteer_centre_kind = KINDS.index("volunteer_centre")
+        self.month = -scenario.burn_in_months
+        self.months_run = 0
+        self.income_history = np.zeros((self.n_households, 12 * scenario.economy.low_income_years))
+        # levers that interventions act on (issue 3); neutral in the baseline
+        self.extra_language_gain = 0.0
+        self.job_finding_boost = np.ones(len(self.people))
+        self._roster: Roster | None = None
+        self._linked = None
+        self._tie_counts = None
+        self._index_places()
+        Person.create_agents(self, len(self.people), idx=np.arange(len(self.people)))
+        Organisation.create_agents(self, len(self.orgs), idx=np.arange(len(self.orgs)))
+        Municipality.create_agents(self, self.n_municipalities, idx=np.arange(self.n_municipalities))
+        self.municipalities = self.agents_by_type[Municipality]
+        economy.step(self)
+        self.parent_active = np.zeros(self.n_households, bool)
+        self.timings["setup_s"] = time.perf_counter() - t0
+        self.observer = Observer(self)
+        self.recording = False
+        t0 = time.perf_counter()
+        if burn_in:
+            for _ in range(scenario.burn_in_months):
+                self.step()
+                if progress:
+                    progress(1)
+        self.timings["burn_in_s"] = time.perf_counter() - t0
+        self.recording = True
+        self.observer.collect()
+
+    # ------------------------------------------------------------------ stepping
+    def step(self) -> None:
+        burn_in = self.month < 0
+        for name, mechanism in ORDER:
+            if not (burn_in and name in HELD_DURING_BURN_IN):
+                mechanism(self)
+        self.month += 1
+        self.months_run += 1
+        if self.recording:
+            self.observer.collect()
+
+    def run(self, months: int | None = None, progress: Callable[[int], None] | None = None) -> None:
+        """Run ``months`` recorded months (default: the scenario's)."""
+        t0 = time.perf_counter()
+        for _ in range(self.params.months if months is None else months):
+            self.step()
+            if progress:
+                progress(1)
+        self.timings["run_s"] = self.timings.get("run_s", 0.0) + time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ caches
+    def roster(self) -> Roster:
+        if self._roster is None:
+            self._roster = Roster(self.people, len(self.orgs))
+        return self._roster
+
+    def memberships_changed(self) -> None:
+        self._roster = None
+
+    def tie_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """(bonding, bridging) ties per person, cached until the ties change."""
+        key = (self.ties.version, len(self.people))
+        if self._tie_counts is None or self._tie_counts[0] != key:
+            self._tie_counts = (key, self.ties.counts_by_kind(self.people.origin))
+        return self._tie_counts[1]
+
+    def linked_groups(self):
+        """Organisations with a linking tie, grouped by municipality (the municipal channel)."""
+        if self._linked is None:
+            o = self.orgs
+            ids = np.flatnonzero(o.linked)
+            self._linked = groups(o.municipality[ids], ids, self.n_municipalities)
+        return self._linked
+
+    def links_changed(self) -> None:
+        self._linked = None
+
+    def _index_places(self) -> None:
+        p, o = self.people, self.orgs
+        n_nb = len(self.nb_municipality)
+        self.nb_groups = groups(p.neighbourhood, np.arange(len(p)), n_nb)
+        self.org_nb_groups = groups(o.neighbourhood, np.arange(len(o)), n_nb)
+        youth = np.flatnonzero(o.age_profile != ADULTS_ONLY)
+        self.youth_org_nb_groups = groups(o.neighbourhood[youth], youth, n_nb)
+        self.youth_org_mun_groups = groups(o.municipality[youth], youth, self.n_municipalities)
+        self.minority_orgs: dict[tuple[int, int], list[int]] = {}
+        for i in np.flatnonzero(o.origin >= 0):
+            self.minority_orgs.setdefault((int(o.municipality[i]), int(o.origin[i])), []).append(int(i))
+        adults = np.flatnonzero(p.age >= 18)
+        self._adults_by_hh = groups(p.household[adults], adults, self.n_households)
+
+    def random_adult_in_household(self, households: np.ndarray) -> np.ndarray:
+        from model.roster import random_in_group
+        return random_in_group(self._adults_by_hh, np.asarray(households, np.int64), self.rng)
+
+    # ------------------------------------------------------------------ levers
+    def fee_subsidy(self, persons: np.ndarray, orgs: np.ndarray, gross: np.ndarray) -> np.ndarray:
+        """NOK of each fee paid by someone else (the leisure card lever, issue 3). None in the baseline."""
+        return np.zeros(len(persons))

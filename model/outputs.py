@@ -1,0 +1,260 @@
+"""Output tables and the run manifest, written atomically.
+
+A run folder holds ``manifest.json`` and the tables ``timeseries``, ``persons``, ``organisations``,
+``memberships`` and ``ties`` as Parquet (default) or CSV. Everything is first written to a hidden
+temporary folder beside the target and then renamed into place, so a crash never leaves a
+half-written run folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.errors import DugnadError
+from model.scenario import KINDS
+from model.state import AGE_PROFILES, BACKGROUNDS, EDUCATION, MEMBER, NEVER, OFFICE, ROLES, SEXES, VOLUNTEER
+
+TABLES = ("timeseries", "persons", "organisations", "memberships", "ties")
+
+
+class OutputError(DugnadError):
+    pass
+
+
+def persons_table(model) -> pd.DataFrame:
+    p, month = model.people, model.month
+    role = p.mem_role.max(axis=1)
+    bond, bridge = model.tie_counts()
+    origin_names = model.origins["group"].to_numpy()
+    region_names = model.origins["region"].to_numpy()
+    within = lambda stamp: (stamp != NEVER) & (month - stamp < 12)  # noqa: E731
+    return pd.DataFrame({
+        "person_id": np.arange(len(p), dtype=np.int64),
+        "household_id": p.household.astype(np.int64),
+        "background": pd.Categorical.from_codes(p.background, BACKGROUNDS),
+        "origin": origin_names[p.origin],
+        "region": region_names[p.origin],
+        "sex": pd.Categorical.from_codes(p.sex, SEXES),
+        "age": np.round(p.age, 2).astype(np.float64),
+        "years_in_norway": np.round(p.years_in_norway, 2).astype(np.float64),
+        "norwegian": p.norwegian.astype(np.float64),
+        "education": pd.Categorical.from_codes(p.education, EDUCATION),
+        "employed": p.employed.copy(),
+        "work_hours": p.work_hours.astype(np.float64),
+        "income_decile": p.income_decile.astype(np.int64),
+        "low_income": p.low_income.copy(),
+        "eq_income": p.eq_income.astype(np.float64),
+        "health": p.health.astype(np.float64),
+        "religious": p.religious.copy(),
+        "right_to_training": p.right_to_training.copy(),
+        "trust": p.trust.astype(np.float64),
+        "literacy": p.literacy.astype(np.float64),
+        "neighbourhood": p.neighbourhood.astype(np.int64),
+        "municipality": p.municipality.astype(np.int64),
+        "participant": role > 0,
+        "member": role >= MEMBER,
+        "volunteer": within(p.last_volunteer),
+        "office": role == OFFICE,
+        "informal_help": within(p.last_help),
+        "asked": within(p.last_asked),
+        "organisations": (p.mem_role > 0).sum(axis=1).astype(np.int64),
+        "bonding_ties": bond.astype(np.int64),
+        "bridging_ties": bridge.astype(np.int64),
+    })
+
+
+def organisations_table(model) -> pd.DataFrame:
+    """``members`` counts formal members (and above) of formal organisations and everyone taking
+    part in informal groups, which keep no membership list."""
+    o, p = model.orgs, model.people
+    R = model.roster()
+    n = len(o)
+    imm = p.background != 0
+    informal_entry = ~o.formal[R.org]
+    memb = (R.role >= MEMBER) | informal_entry
+
+    def count(sel, only_imm=False):
+        s = sel & imm[R.person] if only_imm else sel
+        return np.bincount(R.org[s], minlength=n).astype(np.int64)
+
+    origin_names = np.append(model.origins["group"].to_numpy(), "")
+    return pd.DataFrame({
+        "org_id": np.arange(n, dtype=np.int64),
+        "kind": np.array(KINDS)[o.kind],
+        "minority": o.minority.copy(),
+        "formal": o.formal.copy(),
+        "origin": origin_names[o.origin],
+        "neighbourhood": o.neighbourhood.astype(np.int64),
+        "municipality": o.municipality.astype(np.int64),
+        "age_profile": np.array(AGE_PROFILES)[o.age_profile],
+        "fee_adult": o.fee_adult.astype(np.float64),
+        "fee_child": o.fee_child.astype(np.float64),
+        "language_demand": o.language_demand.astype(np.float64),
+        "commitment": o.commitment.astype(np.float64),
+        "board_size": o.board_size.astype(np.int64),
+        "openness": o.openness.astype(np.float64),
+        "linked": o.linked.copy(),
+        "participants": count(np.ones(len(R), bool)),
+        "immigrant_participants": count(np.ones(len(R), bool), True),
+        "members": count(memb),
+        "immigrant_members": count(memb, True),
+        "volunteers": count(R.role >= VOLUNTEER),
+        "immigrant_volunteers": count(R.role >= VOLUNTEER, True),
+        "offices": count(R.role == OFFICE),
+        "immigrant_offices": count(R.role == OFFICE, True),
+    })
+
+
+def memberships_table(model) -> pd.DataFrame:
+    R = model.roster()
+    p = model.people
+    return pd.DataFrame({
+        "person_id": R.person.astype(np.int64),
+        "org_id": R.org.astype(np.int64),
+        "role": np.array(ROLES)[R.role],
+        "since_month": p.mem_since[R.person, R.col].astype(np.int64),
+    }).sort_values(["person_id", "org_id"], ignore_index=True)
+
+
+def ties_table(model) -> pd.DataFrame:
+    """Person–person ties (bonding/bridging) and organisation–municipality linking ties;
+    ``a_type``/``b_type`` say which id space ``a`` and ``b`` belong to."""
+    t, o = model.ties, model.orgs
+    same = t.same_group(model.people.origin)
+    linked = np.flatnonzero(o.linked)
+    return pd.DataFrame({
+        "a": np.concatenate([t.a, linked]).astype(np.int64),
+        "b": np.concatenate([t.b, o.municipality[linked]]).astype(np.int64),
+        "kind": np.concatenate([np.where(same, "bonding", "bridging"), np.full(len(linked), "linking")]),
+        "a_type": np.concatenate([np.full(len(t), "person"), np.full(len(linked), "organisation")]),
+        "b_type": np.concatenate([np.full(len(t), "person"), np.full(len(linked), "municipality")]),
+        "strength": np.concatenate([t.s, np.ones(len(linked))]).astype(np.float64),
+    })
+
+
+def tables(model) -> dict[str, pd.DataFrame]:
+    return {"timeseries": model.observer.table(), "persons": persons_table(model),
+            "organisations": organisations_table(model), "memberships": memberships_table(model),
+            "ties": ties_table(model)}
+
+
+# ----------------------------------------------------------------------------- manifest
+
+def git_revision() -> dict:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        if rev.returncode != 0:
+            return {"revision": "unknown", "dirty": None}
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10)
+        return {"revision": rev.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"revision": "unknown", "dirty": None}
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version()}
+    for pkg in ("dugnad", "mesa", "numpy", "pandas", "networkx", "pyarrow", "pydantic"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def population_summary(model) -> dict:
+    p = model.people
+    imm = p.background != 0
+    nb = p.neighbourhood
+    n_nb = len(model.nb_municipality)
+    a = np.bincount(nb[imm], minlength=n_nb) / max(1, imm.sum())
+    b = np.bincount(nb[~imm], minlength=n_nb) / max(1, (~imm).sum())
+    return {
+        "persons": int(len(p)), "households": int(model.n_households),
+        "immigrant_share": float((p.background == 1).mean()),
+        "descendant_share": float((p.background == 2).mean()),
+        "neighbourhoods": int(n_nb), "municipalities": int(model.n_municipalities),
+        "dissimilarity_index": float(0.5 * np.abs(a - b).sum()),
+        "organisations": int(len(model.orgs)), "workplaces": int(model.n_workplaces),
+    }
+
+
+def manifest(model, scenario_file: str | None, extra: dict | None = None) -> dict:
+    return {
+        "dugnad_manifest": 1,
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "scenario_file": scenario_file,
+        "scenario": model.params.model_dump(mode="json"),
+        "seed": model.seed,
+        "months_recorded": int(model.month),
+        "burn_in_months": model.params.burn_in_months,
+        "versions": versions(),
+        "git": git_revision(),
+        "command": sys.argv,
+        "timings_s": {k: round(v, 4) for k, v in model.timings.items()},
+        "population": population_summary(model),
+        **(extra or {}),
+    }
+
+
+# ----------------------------------------------------------------------------- writing
+
+def write_run(model, out: str | Path, fmt: str = "parquet", scenario_file: str | None = None,
+              force: bool = False, extra: dict | None = None) -> Path:
+    """Write manifest and tables to ``out`` atomically. Refuses to replace an existing non-empty
+    folder unless ``force``."""
+    if fmt not in ("parquet", "csv"):
+        raise OutputError(f"--format: must be parquet or csv (got {fmt!r})")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise OutputError(f"{out}: folder exists and is not empty; choose another --out or pass --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        counts = {}
+        for name, df in tables(model).items():
+            counts[name] = len(df)
+            if fmt == "parquet":
+                df.to_parquet(tmp / f"{name}.parquet", index=False)
+            else:
+                df.to_csv(tmp / f"{name}.csv", index=False)
+        man = manifest(model, scenario_file, extra)
+        man["format"] = fmt
+        man["tables"] = counts
+        (tmp / "manifest.json").write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def read_table(run_dir: str | Path, name: str) -> pd.DataFrame:
+    """Load one table of a run folder, whichever format it was written in."""
+    run_dir = Path(run_dir)
+    if (run_dir / f"{name}.parquet").exists():
+        return pd.read_parquet(run_dir / f"{name}.parquet")
+    if (run_dir / f"{name}.csv").exists():
+        return pd.read_csv(run_dir / f"{name}.csv")
+    raise OutputError(f"{run_dir}: no table {name!r} (expected {name}.parquet or {name}.csv)")

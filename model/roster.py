@@ -1,0 +1,60 @@
+"""Who is in which organisation, in which role: the membership slots flattened and grouped by
+organisation, rebuilt lazily whenever memberships change."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.state import People
+
+
+class Roster:
+    """Active membership entries (role ≥ participant) sorted by organisation.
+
+    ``person[i], col[i], org[i], role[i]`` describe entry i; entries of organisation o are
+    ``indptr[o]:indptr[o+1]``."""
+
+    def __init__(self, p: People, n_orgs: int):
+        rows, cols = np.nonzero(p.mem_role > 0)
+        org = p.mem_org[rows, cols]
+        order = np.argsort(org, kind="stable")
+        self.person = rows[order].astype(np.int32)
+        self.col = cols[order].astype(np.int8)
+        self.org = org[order]
+        self.role = p.mem_role[rows, cols][order]
+        self.size = np.bincount(self.org, minlength=n_orgs)
+        self.indptr = np.zeros(n_orgs + 1, np.int64)
+        np.cumsum(self.size, out=self.indptr[1:])
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    def random_member(self, orgs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A uniformly drawn entry index of each organisation in ``orgs`` (which must be non-empty)."""
+        return self.indptr[orgs] + (rng.random(len(orgs)) * self.size[orgs]).astype(np.int64)
+
+    def counts(self, n_orgs: int, min_role: int, mask: np.ndarray | None = None) -> np.ndarray:
+        sel = self.role >= min_role
+        if mask is not None:
+            sel &= mask[self.person]
+        return np.bincount(self.org[sel], minlength=n_orgs)
+
+
+def groups(keys: np.ndarray, members: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group ``members`` (person indices) by ``keys`` (one per member): returns
+    (sorted members, start per group, size per group) for drawing random partners in a focus."""
+    order = np.argsort(keys, kind="stable")
+    size = np.bincount(keys, minlength=n_groups)
+    start = np.zeros(n_groups, np.int64)
+    np.cumsum(size[:-1], out=start[1:])
+    return members[order], start, size
+
+
+def random_in_group(grouped: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray,
+                    rng: np.random.Generator) -> np.ndarray:
+    """For each key, a uniformly drawn member of that group (-1 where the group is empty)."""
+    members, start, size = grouped
+    out = np.full(len(keys), -1, np.int64)
+    ok = size[keys] > 0
+    out[ok] = members[start[keys[ok]] + (rng.random(int(ok.sum())) * size[keys[ok]]).astype(np.int64)]
+    return out

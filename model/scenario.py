@@ -1,0 +1,375 @@
+"""Scenario files: the typed, validated, frozen configuration of one Dugnad run.
+
+A scenario is a TOML file. It may extend another (``extends = "baseline.toml"``, resolved relative to
+the extending file); tables are merged key by key, the extending file winning. Every parameter has
+its default here and only here, with a note of where the value comes from: ``data`` (an input file or
+a published figure, FACTS.md), ``assumption`` (a stated modelling choice) or ``free`` (to be
+calibrated, see issue 4). Unknown keys are rejected.
+
+Errors are raised as :class:`ScenarioError`, one line per problem, naming the file, the line where it
+can be found, the field path, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from model.errors import DugnadError
+
+
+class ScenarioError(DugnadError):
+    """A scenario file could not be read or is invalid. ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def P(default: Any, source: str, doc: str, **kw: Any) -> Any:
+    """A parameter with its default, the kind of its source and a one-line meaning."""
+    return Field(default, description=f"{doc} [{source}]", **kw)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PopulationParams(Section):
+    """Synthetic population (FACTS §6; origin_groups.csv)."""
+
+    persons: int = P(5000, "assumption", "number of persons at start", ge=20, le=2_000_000)
+    immigrant_share: float = P(0.15, "data", "share of persons born abroad to foreign-born parents (Norway 2021: ~15%)", ge=0.0, le=0.9)
+    descendant_share: float = P(0.04, "data", "share Norwegian-born to immigrant parents (Norway 2021: ~4%)", ge=0.0, le=0.5)
+    origin_mix: dict[str, float] | None = P(None, "data", "weights per origin group; default: share_of_immigrants in origin_groups.csv")
+    origin_groups_file: str | None = P(None, "data", "path to an origin-group CSV (relative to the scenario file); default: the shipped model/data/origin_groups.csv")
+    municipalities: int = P(1, "assumption", "number of municipalities", ge=1, le=500)
+    neighbourhoods: int = P(12, "assumption", "neighbourhoods in all (spread over municipalities)", ge=1, le=10_000)
+    segregation: float = P(0.4, "assumption", "residential segregation: 0 = households placed at random, 1 = immigrant households only in their group's cluster of neighbourhoods", ge=0.0, le=1.0)
+    workplace_size: float = P(25.0, "assumption", "mean persons per workplace", gt=1.0)
+    workplace_segregation: float = P(0.3, "assumption", "chance an immigrant's workplace is drawn among immigrant-heavy workplaces (ethnic niches)", ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _shares(self) -> "PopulationParams":
+        if self.immigrant_share + self.descendant_share > 0.95:
+            raise ValueError(f"immigrant_share + descendant_share must be ≤ 0.95 (got {self.immigrant_share + self.descendant_share:g})")
+        return self
+
+
+class EconomyParams(Section):
+    """Household economy: earnings, equivalised income, low income, leisure budget (FACTS §4.2; Jacobsen et al. 2021)."""
+
+    median_wage: float = P(560_000.0, "data", "median yearly earnings of a full-time employee, NOK (SSB order of magnitude)", gt=0)
+    wage_sd_log: float = P(0.35, "assumption", "spread of log earnings", ge=0)
+    benefit: float = P(190_000.0, "assumption", "yearly income of an adult without work (benefits), NOK", ge=0)
+    low_income_line: float = P(0.6, "data", "low-income line as a share of the median equivalised income (EU/SSB)", gt=0, lt=1)
+    low_income_years: int = P(3, "data", "persistent low income: mean over this many years below the line (SSB)", ge=1, le=10)
+    subsistence: float = P(200_000.0, "assumption", "equivalised yearly income needed before any leisure spending, NOK", ge=0)
+    leisure_share: float = P(0.04, "free", "share of equivalised income above subsistence a household spends on organised leisure per person", ge=0, le=1)
+
+
+class OrganisationParams(Section):
+    """Organisation landscape (FACTS §1, §6: ~one organisation per 50–55 inhabitants, mostly small)."""
+
+    persons_per_organisation: float = P(55.0, "data", "inhabitants per voluntary organisation (Norway ~50–55)", gt=5)
+    kind_shares: dict[str, float] = P(
+        {"sport": 0.30, "culture": 0.36, "religious": 0.10, "humanitarian": 0.14, "minority": 0.10},
+        "assumption", "shares of organisation kinds (sports, leisure and culture dominate); volunteer centres are added, one per municipality")
+    minority_per_immigrants: float = P(250.0, "assumption", "immigrants of one origin group per minority organisation of that group (at least one for a group present)", gt=1)
+    board_size: int = P(5, "assumption", "office holders of a formal organisation (informal: 2)", ge=1, le=30)
+    openness: float = P(0.1, "free", "chance per asking event that a recruiter asks outside own ties (recruitment openness)", ge=0, le=1)
+    linked_share_majority: float = P(0.6, "assumption", "share of formal majority organisations with a linking tie to the municipality at start", ge=0, le=1)
+    linked_share_minority: float = P(0.15, "data", "same for minority organisations (weakly linked; FACTS §1, §4.5)", ge=0, le=1)
+    informal_share_minority: float = P(0.6, "data", "share of minority organisations that are informal (FACTS §4.5)", ge=0, le=1)
+    informal_share_majority: float = P(0.1, "assumption", "share of majority organisations that are informal", ge=0, le=1)
+
+
+class RecruitmentParams(Section):
+    """Recruitment by asking (Wollebæk, Sætrang & Fladmoe 2015; von Essen et al. 2015; Kassman 2020)."""
+
+    ask_rate: float = P(0.12, "free", "chance per month a member asks someone", ge=0, le=1)
+    volunteer_ask_multiplier: float = P(2.5, "assumption", "volunteers and office holders ask this many times more than plain members", ge=0)
+    homophily: float = P(0.5, "free", "relative chance a recruiter goes on to ask a tie of another origin group than a same-origin tie", ge=0, le=1)
+    low_status_asked: float = P(0.6, "free", "relative chance a low-status person (low income, low education or no job) is asked", ge=0, le=1)
+    accept_base: float = P(0.9, "free", "chance to say yes when asked with no barrier", ge=0, le=1)
+    minority_declines_majority: float = P(0.35, "data", "extra chance a minority person declines when asked by a majority person (von Essen et al. 2015)", ge=0, le=1)
+    self_join_rate: float = P(0.03, "free", "chance per month an informed, not-asked person seeks an organisation on their own", ge=0, le=1)
+    spillover: float = P(0.5, "data", "extra asking chance per other organisation a person is active in ('active everywhere', FACTS §4.11)", ge=0)
+    saturation: float = P(60.0, "assumption", "members at which an organisation stops looking for more (halves asking at this size)", gt=0)
+
+
+class MembershipParams(Section):
+    """Joining and leaving with barriers (Ødegård et al. 2014; Andersen et al. 2013; Enjolras & Wollebæk 2010)."""
+
+    w_language: float = P(4.0, "data", "weight of the language gap (the key barrier, FACTS §4.4)", ge=0)
+    w_time: float = P(1.0, "assumption", "weight of work hours × commitment demand", ge=0)
+    w_literacy: float = P(1.5, "assumption", "weight of the dugnad-literacy gap", ge=0)
+    w_health: float = P(1.5, "assumption", "weight of poor health", ge=0)
+    w_fee: float = P(2.0, "assumption", "weight of the fee as a share of the leisure budget (a fee above the budget blocks)", ge=0)
+    w_fit: float = P(2.0, "assumption", "weight of misfit with the organisation's kind (non-religious to a congregation, outsider to a minority group)", ge=0)
+    leave_base: float = P(0.005, "free", "monthly chance of leaving with no barrier", ge=0, le=1)
+    newcomer_years: float = P(3.0, "data", "residence years below which leaving is more likely (short residence, FACTS §4.2)", ge=0)
+    newcomer_leave_multiplier: float = P(1.8, "assumption", "leaving multiplier for newcomers", ge=1)
+    max_memberships: int = P(4, "assumption", "organisations one person can be in at a time", ge=1, le=12)
+
+
+class LadderParams(Section):
+    """The participation ladder and self-recruiting offices (FACTS §1, §4.1, §4.3)."""
+
+    member_rate: float = P(0.08, "assumption", "monthly chance a participant in a formal organisation becomes a member", ge=0, le=1)
+    volunteer_rate: float = P(0.035, "free", "monthly chance a member is asked to do unpaid work and takes it on (no barrier)", ge=0, le=1)
+    volunteer_quit: float = P(0.03, "free", "monthly chance a volunteer steps back to member", ge=0, le=1)
+    office_term_months: float = P(30.0, "assumption", "mean months an office holder stays in office", gt=1)
+    office_min_months: int = P(12, "assumption", "months in the organisation before a person can be elected to an office", ge=0, le=240)
+    self_recruitment: float = P(0.85, "data", "chance a vacant office goes to a tie of a sitting office holder when one exists (FACTS §4.1, §4.3)", ge=0, le=1)
+    informal_help_rate: float = P(0.03, "free", "monthly chance of helping a non-kin tie, per unit of network and activity", ge=0, le=1)
+
+
+class TieParams(Section):
+    """Tie formation in foci (Feld 1981 focus theory; FACTS §1 bonding/bridging; Woolcock 1998 linking)."""
+
+    meet_rate: dict[str, float] = P(
+        {"organisation": 0.30, "neighbourhood": 0.04, "workplace": 0.20, "school": 0.25, "school_parents": 0.04, "community": 0.15},
+        "free", "chance per month and focus that a person meets a random other person there; community = own origin group in the municipality (immigrant background only: kin, diaspora and congregation networks)")
+    form_prob: float = P(0.35, "free", "chance a meeting between strangers becomes a tie (same origin group)", ge=0, le=1)
+    homophily: float = P(0.45, "free", "relative chance a meeting across origin groups becomes a tie", ge=0, le=1)
+    language_contact: float = P(0.6, "assumption", "how much a shared-language gap lowers cross-group tie formation", ge=0, le=1)
+    triadic_rate: float = P(0.02, "free", "monthly chance a person introduces two of their ties to each other", ge=0, le=1)
+    decay: float = P(0.025, "free", "monthly loss of tie strength when the tie is not refreshed", ge=0, le=1)
+    refresh: float = P(0.5, "assumption", "strength a meeting adds to an existing tie (max 1)", ge=0, le=1)
+    drop_below: float = P(0.15, "assumption", "a tie whose strength falls below this is gone", ge=0, lt=1)
+    initial_ties: float = P(4.0, "assumption", "mean neighbourhood/work ties per adult at start, before burn-in", ge=0)
+    link_rate: float = P(0.01, "free", "monthly chance an unlinked formal organisation gets a linking tie to its municipality (minority: × minority_link_factor)", ge=0, le=1)
+    minority_link_factor: float = P(0.3, "data", "minority organisations are weakly linked (FACTS §4.5, §4.8)", ge=0)
+    link_decay: float = P(0.005, "assumption", "monthly chance a linking tie lapses", ge=0, le=1)
+
+
+class LanguageParams(Section):
+    """Norwegian skill growth (FACTS §4.4)."""
+
+    base_gain: float = P(0.0015, "assumption", "monthly share of the gap to full skill closed by residence alone", ge=0, le=1)
+    training_gain: float = P(0.02, "assumption", "extra monthly share closed while in free training (right to training)", ge=0, le=1)
+    training_years: float = P(3.0, "data", "years of the introduction programme during which training runs", ge=0)
+    practice_gain: float = P(0.005, "assumption", "extra monthly share × (share of ties to other groups + active in a majority organisation)", ge=0, le=1)
+    work_gain: float = P(0.002, "assumption", "extra monthly share when employed", ge=0, le=1)
+    age_slowdown: float = P(0.012, "assumption", "relative slowdown per year of age above 25", ge=0, le=0.05)
+
+
+class TrustParams(Section):
+    """Generalised trust (Eimhjellen, Bentsen & Wollebæk 2020; Ivarsflaten & Strømsnes 2011)."""
+
+    participation_gain: float = P(0.004, "assumption", "monthly gain toward 1 when active in an organisation", ge=0, le=1)
+    bridging_gain: float = P(0.006, "assumption", "monthly gain toward 1 per unit share of bridging ties", ge=0, le=1)
+    reversion: float = P(0.01, "assumption", "monthly pull back toward the person's baseline trust", ge=0, le=1)
+
+
+class EmploymentParams(Section):
+    """Simple employment dynamics (FACTS §1 economic function; Viblemo et al. 2018)."""
+
+    find_base: float = P(0.03, "free", "monthly chance an adult without work finds a job (average profile)", ge=0, le=1)
+    w_norwegian: float = P(2.0, "assumption", "log-odds gain per unit of Norwegian", ge=0)
+    w_bridging: float = P(0.3, "assumption", "log-odds gain per log(1 + bridging ties)", ge=0)
+    w_education: float = P(0.4, "assumption", "log-odds gain per education level", ge=0)
+    loss_rate: float = P(0.008, "assumption", "monthly chance of losing a job", ge=0, le=1)
+    labour_migrant_hours: float = P(45.0, "data", "weekly work hours of labour migrants (heavy schedules, FACTS §4.2, §4.10)", ge=0, le=80)
+    normal_hours: float = P(37.5, "data", "standard weekly work hours in Norway", ge=0, le=80)
+    retirement_age: int = P(67, "data", "age leaving the labour force", ge=50, le=80)
+
+
+class YouthParams(Section):
+    """Children's and youth participation (Ødegård & Fladmoe 2017; Jacobsen et al. 2021)."""
+
+    enrol_rate: float = P(0.05, "free", "monthly chance parents try to enrol a child 6–17 not yet in an activity", ge=0, le=1)
+    w_parent_active: float = P(1.0, "data", "log-odds gain when a parent is active (primary socialisation, second big barrier)", ge=0)
+    w_parent_literacy: float = P(1.0, "assumption", "log-odds gain per unit of parents' dugnad literacy", ge=0)
+    minority_girl_penalty: float = P(0.9, "data", "log-odds penalty for minority girls (larger gaps among minority youth)", ge=0)
+    minority_boy_penalty: float = P(0.3, "data", "log-odds penalty for minority boys", ge=0)
+    minority_leave_multiplier: float = P(1.8, "data", "minority youth try as often but quit more", ge=1)
+    start_age: int = P(6, "data", "first age of organised children's activities (leisure card: 6–17)", ge=0, le=17)
+
+
+class Scenario(Section):
+    """One Dugnad run: population, organisations and every mechanism's parameters."""
+
+    name: str = P("unnamed", "assumption", "short name of the scenario")
+    description: str = P("", "assumption", "what question the scenario asks")
+    seed: int = P(1, "assumption", "seed of the model's single random generator", ge=0, le=2**63 - 1)
+    months: int = P(120, "assumption", "months simulated and recorded after burn-in", ge=0, le=1200)
+    burn_in_months: int = P(60, "assumption", "months run before month 0 so memberships and ties emerge from the mechanisms", ge=0, le=600)
+    population: PopulationParams = PopulationParams()
+    economy: EconomyParams = EconomyParams()
+    organisations: OrganisationParams = OrganisationParams()
+    recruitment: RecruitmentParams = RecruitmentParams()
+    membership: MembershipParams = MembershipParams()
+    ladder: LadderParams = LadderParams()
+    ties: TieParams = TieParams()
+    language: LanguageParams = LanguageParams()
+    trust: TrustParams = TrustParams()
+    employment: EmploymentParams = EmploymentParams()
+    youth: YouthParams = YouthParams()
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v
+
+
+KINDS = ("sport", "culture", "religious", "humanitarian", "minority", "volunteer_centre")
+FOCI = ("organisation", "neighbourhood", "workplace", "school", "school_parents", "community")
+
+
+def _validate_maps(s: Scenario) -> list[tuple[tuple, str, Any]]:
+    """Checks of dict-valued fields that pydantic's types cannot express; returns (loc, msg, value)."""
+    out = []
+    ks = s.organisations.kind_shares
+    for k, v in ks.items():
+        if k not in KINDS[:-1]:
+            out.append((("organisations", "kind_shares", k), f"unknown organisation kind; allowed: {', '.join(KINDS[:-1])}", v))
+        elif v < 0:
+            out.append((("organisations", "kind_shares", k), "must be ≥ 0", v))
+    if ks and sum(max(0.0, v) for v in ks.values()) <= 0:
+        out.append((("organisations", "kind_shares"), "shares must not all be zero", ks))
+    for k, v in s.ties.meet_rate.items():
+        if k not in FOCI:
+            out.append((("ties", "meet_rate", k), f"unknown focus; allowed: {', '.join(FOCI)}", v))
+        elif not 0 <= v <= 1:
+            out.append((("ties", "meet_rate", k), "must be between 0 and 1", v))
+    if s.population.origin_mix is not None:
+        for k, v in s.population.origin_mix.items():
+            if v < 0:
+                out.append((("population", "origin_mix", k), "must be ≥ 0", v))
+        if sum(max(0.0, v) for v in s.population.origin_mix.values()) <= 0:
+            out.append((("population", "origin_mix"), "weights must not all be zero", s.population.origin_mix))
+    return out
+
+
+# --------------------------------------------------------------------------------------- loading
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in ("origin_mix",):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _read_toml(path: Path) -> tuple[dict, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"{path}: file not found"]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError([f"{path}: cannot read file ({e.__class__.__name__}: {e})"]) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError([f"{path}: not valid TOML: {e}"]) from None
+
+
+def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, dict[str, tuple[Path, str]]]:
+    """Read ``path`` and the chain of files it extends; return merged data and, per top-level
+    section, the file (and its text) that last set it — for line lookup in error messages."""
+    path = path.resolve() if path.is_absolute() else path
+    if path.resolve() in [p.resolve() for p in seen]:
+        chain = " -> ".join(str(p) for p in (*seen, path))
+        raise ScenarioError([f"{seen[-1]}: extends: circular inheritance ({chain})"])
+    data, text = _read_toml(path)
+    origin = {k: (path, text) for k in data}
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, origin
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError([f"{path}: {_line(text, ('extends',))}extends: must be a file name (got {parent!r})"])
+    base_path = path.parent / parent
+    base, base_origin = _resolve(base_path, (*seen, path))
+    merged = _merge(base, data)
+    base_origin.update(origin)
+    return merged, base_origin
+
+
+def _line(text: str, loc: tuple) -> str:
+    """'line N: ' where the field at ``loc`` is written in the TOML text, or '' if not found."""
+    keys = [str(k) for k in loc if not isinstance(k, int)]
+    if not keys:
+        return ""
+    section, last = keys[:-1], keys[-1]
+    current: list[str] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        m = re.match(r"^\[\s*([^\]]+?)\s*\]$", line)
+        if m:
+            current = [s.strip().strip('"') for s in m.group(1).split(".")]
+            continue
+        m = re.match(r'^"?([A-Za-z0-9_\-]+)"?\s*=', line)
+        if not m:
+            continue
+        if m.group(1) == last and current == section:
+            return f"line {n}: "
+        if current == section[:-1] and section and m.group(1) == section[-1]:
+            return f"line {n}: "
+        if not current and section and m.group(1) == section[0]:
+            return f"line {n}: "
+    return ""
+
+
+def _fmt_loc(loc: tuple) -> str:
+    out = ""
+    for k in loc:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def _short(v: Any) -> str:
+    s = repr(v)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def scenario_from_dict(data: dict, origin: dict[str, tuple[Path, str]] | None = None, name: str = "<scenario>") -> Scenario:
+    """Validate a plain dict into a :class:`Scenario`, raising :class:`ScenarioError`."""
+    origin = origin or {}
+
+    def where(loc: tuple) -> str:
+        f, text = origin.get(str(loc[0]) if loc else "", (None, ""))
+        return f"{f or name}: {_line(text, loc)}"
+
+    try:
+        s = Scenario.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            loc = tuple(err["loc"])
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field (check the spelling; see docs for the allowed fields)"
+            elif msg.startswith("Value error, "):
+                msg = msg[len("Value error, "):]
+            problems.append(f"{where(loc)}{_fmt_loc(loc)}: {msg} (got {_short(err.get('input'))})")
+        raise ScenarioError(problems) from None
+    extra = _validate_maps(s)
+    if extra:
+        raise ScenarioError([f"{where(loc)}{_fmt_loc(loc)}: {msg} (got {_short(v)})" for loc, msg, v in extra])
+    return s
+
+
+def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
+    """Load, resolve ``extends`` and validate a scenario file. ``overrides`` (nested dict) wins."""
+    path = Path(path)
+    data, origin = _resolve(path, ())
+    if "origin_groups_file" in data.get("population", {}):
+        f = data["population"]["origin_groups_file"]
+        src = origin.get("population", (path, ""))[0]
+        if isinstance(f, str) and not Path(f).is_absolute():
+            data["population"]["origin_groups_file"] = str(Path(src).parent / f)
+    if overrides:
+        data = _merge(data, overrides)
+    if "name" not in data:
+        data["name"] = path.stem
+    return scenario_from_dict(data, origin, str(path))

@@ -1,0 +1,60 @@
+"""Column stores for per-person and per-organisation state.
+
+Every mechanism reads and writes these numpy columns in bulk (ARCHITECTURE.md: hot paths vectorised);
+the Mesa agents in ``model.agents`` are the readable face over one row each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BACKGROUNDS = ("majority", "immigrant", "descendant")
+MAJORITY, IMMIGRANT, DESCENDANT = 0, 1, 2
+SEXES = ("male", "female")
+EDUCATION = ("low", "medium", "high")
+REASONS = ("none", "labour", "refugee", "family", "study")
+FEMALE = 1
+ROLES = ("none", "participant", "member", "volunteer", "office")
+NONE, PARTICIPANT, MEMBER, VOLUNTEER, OFFICE = 0, 1, 2, 3, 4
+AGE_PROFILES = ("adults", "children", "all")
+ADULTS_ONLY, CHILDREN, ALL_AGES = 0, 1, 2
+TRADITIONS = ("protestant", "catholic", "muslim", "orthodox", "other", "none")
+NEVER = -10**6  # month stamp meaning "never"
+
+
+class Columns:
+    """A set of equal-length numpy columns with in-place growth (arrivals add rows)."""
+
+    _2d: tuple[str, ...] = ()
+
+    def __init__(self, **cols: np.ndarray):
+        n = {len(v) for v in cols.values()}
+        if len(n) > 1:
+            raise ValueError(f"columns of unequal length: { {k: len(v) for k, v in cols.items()} }")
+        self.__dict__.update(cols)
+        self._names = tuple(cols)
+
+    def __len__(self) -> int:
+        return len(getattr(self, self._names[0])) if self._names else 0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self._names
+
+    def extend(self, **cols: np.ndarray) -> np.ndarray:
+        """Append rows; returns the indices of the new rows."""
+        if set(cols) != set(self._names):
+            raise ValueError(f"extend needs exactly the columns {sorted(self._names)}")
+        start = len(self)
+        for k in self._names:
+            old = getattr(self, k)
+            setattr(self, k, np.concatenate([old, np.asarray(cols[k], dtype=old.dtype)]))
+        return np.arange(start, len(self))
+
+
+class People(Columns):
+    """Per-person columns; membership slots are (n, K) arrays: org id, role, month joined."""
+
+
+class Orgs(Columns):
+    """Per-organisation columns."""

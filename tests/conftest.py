@@ -1,0 +1,58 @@
+"""Shared fixtures: tiny models built fast, and hand-built situations on top of them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.model import DugnadModel
+from model.network import TieStore
+from model.scenario import scenario_from_dict
+from model.state import NEVER
+
+
+def small_scenario(persons: int = 300, **over):
+    data = {"population": {"persons": persons, "neighbourhoods": 3}, "months": 6, "burn_in_months": 6}
+    for k, v in over.items():
+        if isinstance(v, dict):
+            data.setdefault(k, {}).update(v)
+        else:
+            data[k] = v
+    return scenario_from_dict(data)
+
+
+def blank_model(persons: int = 300, seed: int = 3, **over) -> DugnadModel:
+    """A model with its population and organisations but no memberships and no ties: a clean
+    slate for hand-built situations."""
+    m = DugnadModel(small_scenario(persons, **over), seed=seed, burn_in=False)
+    p = m.people
+    p.mem_org[:] = -1
+    p.mem_role[:] = 0
+    p.last_asked[:] = NEVER
+    p.last_volunteer[:] = NEVER
+    m.ties = TieStore(len(p))
+    m.world.ties = m.ties
+    m.memberships_changed()
+    m._tie_counts = None
+    return m
+
+
+@pytest.fixture
+def blank():
+    return blank_model()
+
+
+@pytest.fixture(scope="session")
+def small_run():
+    m = DugnadModel(small_scenario(600, months=12, burn_in_months=24), seed=11)
+    m.run()
+    return m
+
+
+def put(model, person: int, org: int, role: int, since: int = -100) -> None:
+    p = model.people
+    col = int(np.argmax(p.mem_org[person] < 0))
+    p.mem_org[person, col] = org
+    p.mem_role[person, col] = role
+    p.mem_since[person, col] = since
+    model.memberships_changed()

@@ -1,0 +1,65 @@
+"""Mechanism 2: joining, staying and leaving with barriers."""
+
+import numpy as np
+
+from conftest import blank_model, put
+from model.mechanisms import barriers
+from model.mechanisms.membership import BLOCKED_LEAVE, join, leave_hazard
+from model.state import IMMIGRANT, MAJORITY, MEMBER, PARTICIPANT
+
+
+def test_join_skips_duplicates_members_and_full_people():
+    m = blank_model(200, membership={"max_memberships": 2})
+    p = m.people
+    a, b = 10, 11
+    ok = join(m, np.array([a, a, b]), np.array([0, 1, 0]))
+    assert ok.tolist() == [True, False, True]          # a appears twice: only the first counts
+    assert join(m, np.array([a]), np.array([0])).tolist() == [False]   # already in org 0
+    join(m, np.array([a]), np.array([1]))
+    assert join(m, np.array([a]), np.array([2])).tolist() == [False]   # both slots used
+    assert sorted(p.mem_org[a].tolist()) == [0, 1]
+
+
+def test_language_gap_raises_barrier_and_leaving():
+    m = blank_model(200)
+    p = m.people
+    i = int(np.flatnonzero(p.age >= 25)[0])
+    org = int(np.argmax(m.orgs.language_demand))
+    p.norwegian[i] = 1.0
+    s_good, _ = barriers.score(m, np.array([i]), np.array([org]), parts=("language",))
+    h_good = leave_hazard(m, np.array([i]), np.array([org]), np.array([MEMBER]))
+    p.norwegian[i] = 0.1
+    s_bad, _ = barriers.score(m, np.array([i]), np.array([org]), parts=("language",))
+    h_bad = leave_hazard(m, np.array([i]), np.array([org]), np.array([MEMBER]))
+    assert s_bad[0] > s_good[0] == 0.0
+    assert h_bad[0] > h_good[0]
+
+
+def test_newcomers_and_minority_youth_leave_more():
+    m = blank_model(300)
+    p = m.people
+    org = int(np.flatnonzero((m.orgs.age_profile == 2) & (m.orgs.tradition < 0) & (m.orgs.origin < 0))[0])
+    i = int(np.flatnonzero(p.age >= 30)[0])
+    p.background[i], p.years_in_norway[i] = IMMIGRANT, 20.0
+    old = leave_hazard(m, np.array([i]), np.array([org]), np.array([MEMBER]))[0]
+    p.years_in_norway[i] = 1.0
+    new = leave_hazard(m, np.array([i]), np.array([org]), np.array([MEMBER]))[0]
+    assert np.isclose(new, old * m.params.membership.newcomer_leave_multiplier)
+    y = int(np.flatnonzero((p.age >= 14) & (p.age < 17))[0])
+    p.years_in_norway[y] = 15.0
+    p.background[y] = MAJORITY
+    maj = leave_hazard(m, np.array([y]), np.array([org]), np.array([PARTICIPANT]))[0]
+    p.background[y] = IMMIGRANT
+    mino = leave_hazard(m, np.array([y]), np.array([org]), np.array([PARTICIPANT]))[0]
+    assert mino > maj
+
+
+def test_fee_no_longer_affordable_makes_people_leave_soon():
+    m = blank_model(200)
+    p = m.people
+    i = int(np.flatnonzero(p.age >= 25)[0])
+    org = int(np.flatnonzero(m.orgs.fee_adult > 0)[0])
+    put(m, i, org, MEMBER)
+    p.leisure_budget[i] = 0.0
+    h = leave_hazard(m, np.array([i]), np.array([org]), np.array([MEMBER]))[0]
+    assert h >= BLOCKED_LEAVE

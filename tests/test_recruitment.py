@@ -1,0 +1,95 @@
+"""Mechanism 1: recruitment by asking."""
+
+import numpy as np
+
+from conftest import blank_model, put
+from model.mechanisms import recruitment
+from model.state import MAJORITY, MEMBER, NEVER, VOLUNTEER
+
+
+def adult_org(m):
+    """A formal, fee-free-enough majority organisation open to adults."""
+    o = m.orgs
+    ok = np.flatnonzero(~o.minority & (o.tradition < 0) & (o.age_profile != 1) & o.formal)
+    org = int(ok[0])
+    o.fee_adult[org] = 0.0
+    o.openness[:] = 0.0
+    return org
+
+
+def adults_of(m, background, n, exclude=()):
+    p = m.people
+    ids = [int(i) for i in np.flatnonzero((p.age >= 25) & (p.age < 60) & (p.background == background)) if i not in exclude]
+    return ids[:n]
+
+
+def test_person_without_ties_is_never_asked():
+    m = blank_model(400, recruitment={"ask_rate": 1.0, "self_join_rate": 0.0})
+    org = adult_org(m)
+    askers = adults_of(m, MAJORITY, 5)
+    for a in askers:
+        put(m, a, org, VOLUNTEER)
+    others = adults_of(m, MAJORITY, 20, exclude=askers)
+    isolate, friends = others[0], others[1:]
+    m.ties.add(np.repeat(askers, len(friends)), np.tile(friends, len(askers)), 0.5)
+    for _ in range(30):
+        recruitment.ask(m)
+    assert m.people.last_asked[isolate] == NEVER
+    assert (m.people.mem_org[isolate] < 0).all()
+    assert (m.people.last_asked[friends] != NEVER).any()  # the mechanism does ask the connected
+
+
+def test_recruiters_ask_their_own_group_when_homophily_is_total():
+    m = blank_model(600, recruitment={"ask_rate": 1.0, "homophily": 0.0, "accept_base": 0.0})
+    org = adult_org(m)
+    p = m.people
+    asker = adults_of(m, MAJORITY, 1)[0]
+    put(m, asker, org, MEMBER)
+    same = adults_of(m, MAJORITY, 3, exclude=[asker])
+    other = [int(i) for i in np.flatnonzero((p.background != MAJORITY) & (p.age >= 20))[:3]]
+    p.municipality[:] = 0
+    m.ties.add(np.full(6, asker), np.array(same + other), 0.5)
+    for _ in range(60):
+        recruitment.ask(m)
+    assert (p.last_asked[other] == NEVER).all()
+    assert (p.last_asked[same] != NEVER).all()
+
+
+def test_minority_declines_majority_asker():
+    m = blank_model(600, recruitment={"accept_base": 1.0, "minority_declines_majority": 1.0})
+    org = adult_org(m)
+    p = m.people
+    asker = adults_of(m, MAJORITY, 1)[0]
+    target = int(np.flatnonzero((p.background != MAJORITY) & (p.age >= 20))[0])
+    p.leisure_budget[target] = 1e6
+    n = 300
+    yes = recruitment.decide(m, np.full(n, asker), np.full(n, target), np.full(n, org))
+    assert not yes.any()
+    m2 = blank_model(600, recruitment={"accept_base": 1.0, "minority_declines_majority": 0.0})
+    org2 = adult_org(m2)
+    m2.people.leisure_budget[target] = 1e6
+    yes2 = recruitment.decide(m2, np.full(n, asker), np.full(n, target), np.full(n, org2))
+    assert yes2.any()
+
+
+def test_fee_above_budget_blocks_joining():
+    m = blank_model(300, recruitment={"accept_base": 1.0})
+    org = adult_org(m)
+    target = adults_of(m, MAJORITY, 1)[0]
+    m.orgs.fee_adult[org] = 2000.0
+    m.people.leisure_budget[target] = 1999.0
+    n = 300
+    assert not recruitment.decide(m, None, np.full(n, target), np.full(n, org)).any()
+    m.people.leisure_budget[target] = 50_000.0
+    assert recruitment.decide(m, None, np.full(n, target), np.full(n, org)).any()
+
+
+def test_low_status_people_are_asked_less():
+    m = blank_model(300)
+    p = m.people
+    a = adults_of(m, MAJORITY, 2)
+    p.low_income[a[0]] = True
+    p.low_income[a[1]] = False
+    p.education[a[1]] = 2
+    p.employed[a[1]] = True
+    assert recruitment.low_status(m, np.array(a)).tolist() == [True, False]
