@@ -42,6 +42,9 @@ class DugnadModel(mesa.Model):
         self.nb_municipality, self.n_municipalities = w.nb_municipality, w.n_municipalities
         self.n_workplaces = w.n_workplaces
         self.n_households = int(self.people.household.max()) + 1
+        self.household_head_background = np.zeros(self.n_households, np.int8)
+        first = np.unique(self.people.household, return_index=True)[1]
+        self.household_head_background[self.people.household[first]] = self.people.background[first]
         self.volunteer_centre_kind = KINDS.index("volunteer_centre")
         self.month = -scenario.burn_in_months
         self.months_run = 0

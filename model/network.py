@@ -81,8 +81,11 @@ class TieStore:
             self.version += 1
         return removed
 
-    def remove_person(self, i: int) -> None:
-        keep = (self.a != i) & (self.b != i)
+    def remove_persons(self, persons: np.ndarray) -> None:
+        """Remove every tie of the given persons (they moved away)."""
+        gone = np.zeros(self.n, bool)
+        gone[persons] = True
+        keep = ~gone[self.a] & ~gone[self.b]
         self.a, self.b, self.s, self.key = self.a[keep], self.b[keep], self.s[keep], self.key[keep]
         self._csr = None
         self.version += 1

@@ -70,6 +70,7 @@ def persons_table(model) -> pd.DataFrame:
         "informal_help": within(p.last_help),
         "asked": within(p.last_asked),
         "organisations": (p.mem_role > 0).sum(axis=1).astype(np.int64),
+        "arrived_month": np.where(p.arrived_month == NEVER, -1, p.arrived_month).astype(np.int64),
         "bonding_ties": bond.astype(np.int64),
         "bridging_ties": bridge.astype(np.int64),
     })

@@ -50,6 +50,7 @@ class PopulationParams(Section):
     municipalities: int = P(1, "assumption", "number of municipalities", ge=1, le=500)
     neighbourhoods: int = P(12, "assumption", "neighbourhoods in all (spread over municipalities)", ge=1, le=10_000)
     segregation: float = P(0.4, "assumption", "residential segregation: 0 = households placed at random, 1 = immigrant households only in their group's cluster of neighbourhoods", ge=0.0, le=1.0)
+    turnover: float = P(0.07, "assumption", "yearly chance an immigrant household leaves Norway and a newly arrived household of the same origin takes its place (SSB order of magnitude: ~6% of the immigrant stock arrives each year)", ge=0.0, le=1.0)
     workplace_size: float = P(25.0, "assumption", "mean persons per workplace", gt=1.0)
     workplace_segregation: float = P(0.3, "assumption", "chance an immigrant's workplace is drawn among immigrant-heavy workplaces (ethnic niches)", ge=0.0, le=1.0)
 
@@ -171,7 +172,7 @@ class EmploymentParams(Section):
     """Simple employment dynamics (FACTS §1 economic function; Viblemo et al. 2018)."""
 
     find_base: float = P(0.03, "free", "monthly chance an adult without work finds a job (average profile)", ge=0, le=1)
-    w_norwegian: float = P(2.0, "assumption", "log-odds gain per unit of Norwegian", ge=0)
+    w_norwegian: float = P(1.5, "assumption", "log-odds gain per unit of Norwegian", ge=0)
     w_bridging: float = P(0.3, "assumption", "log-odds gain per log(1 + bridging ties)", ge=0)
     w_education: float = P(0.4, "assumption", "log-odds gain per education level", ge=0)
     loss_rate: float = P(0.008, "assumption", "monthly chance of losing a job", ge=0, le=1)
@@ -199,7 +200,7 @@ class Scenario(Section):
     description: str = P("", "assumption", "what question the scenario asks")
     seed: int = P(1, "assumption", "seed of the model's single random generator", ge=0, le=2**63 - 1)
     months: int = P(120, "assumption", "months simulated and recorded after burn-in", ge=0, le=1200)
-    burn_in_months: int = P(60, "assumption", "months run before month 0 so memberships and ties emerge from the mechanisms", ge=0, le=600)
+    burn_in_months: int = P(120, "assumption", "months run before month 0 so memberships and ties emerge from the mechanisms", ge=0, le=600)
     population: PopulationParams = PopulationParams()
     economy: EconomyParams = EconomyParams()
     organisations: OrganisationParams = OrganisationParams()
