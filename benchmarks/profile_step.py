@@ -25,6 +25,19 @@ import model.model as mm
 from model.model import DugnadModel
 from model.scenario import PopulationParams, Scenario
 
+# Functions timed individually in part 1 (inclusive wall time, no profiler overhead), named
+# "module:attribute"; a target missing from the code being profiled is skipped with a note.
+HOT_FUNCTIONS = (
+    "model.mechanisms.ladder:promote", "model.mechanisms.ladder:fill_offices",
+    "model.mechanisms.ladder:record_volunteering", "model.mechanisms.ladder:informal_help",
+    "model.mechanisms.recruitment:ask", "model.mechanisms.recruitment:seek",
+    "model.mechanisms.ties:meetings", "model.mechanisms.ties:triads",
+    "model.network:TieStore.decay", "model.network:TieStore.add", "model.network:TieStore.has",
+    "model.network:TieStore.csr", "model.network:TieStore.counts_by_kind",
+    "model.roster:Roster.__init__", "model.mechanisms.barriers:current_fees",
+    "model.mechanisms.barriers:score", "model.indicators:snapshot",
+)
+
 
 class MechanismTimer:
     """Wraps each (name, step) of model.model.ORDER so every call is timed."""
@@ -57,6 +70,48 @@ class MechanismTimer:
         m.observer.collect = collect
 
 
+class FunctionTimer:
+    """Wraps functions/methods named in HOT_FUNCTIONS (module:attr or module:Class.method)."""
+
+    def __init__(self, targets):
+        self.t = defaultdict(float)
+        self.calls = defaultdict(int)
+        self.rebuilds = 0
+        self._undo = []
+        self.missing = []
+        self.targets = targets
+
+    def install(self):
+        import importlib
+        for target in self.targets:
+            mod_name, attr = target.split(":")
+            owner = importlib.import_module(mod_name)
+            *path, name = attr.split(".")
+            for part in path:
+                owner = getattr(owner, part, None)
+            fn = getattr(owner, name, None) if owner is not None else None
+            if fn is None:
+                self.missing.append(target)
+                continue
+            self._undo.append((owner, name, fn))
+            setattr(owner, name, self._wrap(attr, fn))
+
+    def _wrap(self, label, fn):
+        def timed(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                self.t[label] += time.perf_counter() - t0
+                self.calls[label] += 1
+        return timed
+
+    def uninstall(self):
+        for owner, name, fn in reversed(self._undo):
+            setattr(owner, name, fn)
+        self._undo = []
+
+
 def scenario(args) -> Scenario:
     return Scenario(name="profile", seed=args.seed, population=PopulationParams(persons=args.persons),
                     months=args.months, burn_in_months=args.burn_in)
@@ -76,12 +131,15 @@ def main() -> None:
     # ---------------------------------------------------------------- part 1: per mechanism
     timer = MechanismTimer()
     timer.install()
+    ftimer = FunctionTimer(HOT_FUNCTIONS)
     try:
         m = DugnadModel(scenario(args))
         timer.wrap_observer(m)
         timer.phase = "recorded"
+        ftimer.install()
         m.run()
     finally:
+        ftimer.uninstall()
         timer.uninstall()
     n = len(m.people)
     print(f"Dugnad {n:,} persons, {len(m.orgs):,} organisations, {len(m.ties):,} ties at end; "
@@ -101,6 +159,15 @@ def main() -> None:
         other = total - sum(t for t, _ in rows)
         print(f"  {'(step rest)':<14} {other:8.3f} {1e3 * other / months:9.2f} {1e6 * other / (n * months):8.3f} "
               f"{100 * other / total:6.1f}%")
+
+    total = m.timings["run_s"]
+    print(f"\nSelected functions, recorded months (inclusive wall time; nested entries overlap)")
+    print(f"  {'function':<34} {'calls/month':>11} {'ms/month':>9} {'share':>7}")
+    for label, t in sorted(ftimer.t.items(), key=lambda kv: -kv[1]):
+        print(f"  {label:<34} {ftimer.calls[label] / args.months:11.1f} {1e3 * t / args.months:9.2f} "
+              f"{100 * t / total:6.1f}%")
+    if ftimer.missing:
+        print(f"  (not found, skipped: {', '.join(ftimer.missing)})")
 
     if args.skip_cprofile:
         return
