@@ -74,15 +74,16 @@ def fill_offices(model) -> None:
     p, lp, rng = model.people, model.params.ladder, model.rng
     R = model.roster()
     offices = R.counts(len(model.orgs), OFFICE)
-    vacant = np.flatnonzero((offices < model.orgs.board_size) & (R.size > offices))
+    # who could stand at all (vectorised, so organisations without candidates are skipped)
+    formal_entry = model.orgs.formal[R.org]
+    standing = (((R.role >= MEMBER) | (~formal_entry & (R.role >= PARTICIPANT))) & (R.role < OFFICE)
+                & (p.age[R.person] >= 18) & (model.month - p.mem_since[R.person, R.col] >= lp.office_min_months))
+    has_candidates = np.bincount(R.org[standing], minlength=len(model.orgs)) > 0
+    vacant = np.flatnonzero((offices < model.orgs.board_size) & has_candidates)
     picks_p, picks_c = [], []
     for o in vacant:
         sl = slice(R.indptr[o], R.indptr[o + 1])
-        members, roles, cols = R.person[sl], R.role[sl], R.col[sl]
-        cand = (roles >= MEMBER if model.orgs.formal[o] else roles >= PARTICIPANT) & (roles < OFFICE)
-        cand &= (p.age[members] >= 18) & (model.month - p.mem_since[members, cols] >= lp.office_min_months)
-        if not cand.any():
-            continue
+        members, roles, cols, cand = R.person[sl], R.role[sl], R.col[sl], standing[sl]
         c_idx = np.flatnonzero(cand)
         holders = members[roles == OFFICE]
         if len(holders) and rng.random() < lp.self_recruitment:
