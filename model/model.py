@@ -35,6 +35,7 @@ class DugnadModel(mesa.Model):
         self.seed = seed
         self.params = scenario
         self.timings: dict[str, float] = {}
+        self.mechanism_seconds: dict[str, float] = {}  # time spent per mechanism, all steps
         t0 = time.perf_counter()
         self.world = build_world(scenario, self.rng)
         w = self.world
@@ -78,9 +79,12 @@ class DugnadModel(mesa.Model):
     # ------------------------------------------------------------------ stepping
     def step(self) -> None:
         burn_in = self.month < 0
+        spent = self.mechanism_seconds
         for name, mechanism in ORDER:
             if not (burn_in and name in HELD_DURING_BURN_IN):
+                t0 = time.perf_counter()
                 mechanism(self)
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
         self.month += 1
         self.months_run += 1
         if self.recording:

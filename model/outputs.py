@@ -206,6 +206,7 @@ def manifest(model, scenario_file: str | None, extra: dict | None = None) -> dic
         "git": git_revision(),
         "command": sys.argv,
         "timings_s": {k: round(v, 4) for k, v in model.timings.items()},
+        "mechanism_s": {k: round(v, 4) for k, v in model.mechanism_seconds.items()},
         "population": population_summary(model),
         **(extra or {}),
     }
