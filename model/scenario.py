@@ -140,7 +140,7 @@ class TieParams(Section):
     homophily: float = P(0.45, "free", "relative chance a meeting across origin groups becomes a tie", ge=0, le=1)
     language_contact: float = P(0.6, "assumption", "how much a shared-language gap lowers cross-group tie formation", ge=0, le=1)
     triadic_rate: float = P(0.02, "free", "monthly chance a person introduces two of their ties to each other", ge=0, le=1)
-    decay: float = P(0.025, "free", "monthly loss of tie strength when the tie is not refreshed", ge=0, le=1)
+    decay: float = P(0.05, "free", "monthly loss of tie strength when the tie is not refreshed", ge=0, le=1)
     refresh: float = P(0.5, "assumption", "strength a meeting adds to an existing tie (max 1)", ge=0, le=1)
     drop_below: float = P(0.15, "assumption", "a tie whose strength falls below this is gone", ge=0, lt=1)
     initial_ties: float = P(4.0, "assumption", "mean neighbourhood/work ties per adult at start, before burn-in", ge=0)
@@ -171,7 +171,7 @@ class TrustParams(Section):
 class EmploymentParams(Section):
     """Simple employment dynamics (FACTS §1 economic function; Viblemo et al. 2018)."""
 
-    find_base: float = P(0.03, "free", "monthly chance an adult without work finds a job (average profile)", ge=0, le=1)
+    find_base: float = P(0.045, "free", "monthly chance an adult without work finds a job (average profile)", ge=0, le=1)
     w_norwegian: float = P(1.5, "assumption", "log-odds gain per unit of Norwegian", ge=0)
     w_bridging: float = P(0.3, "assumption", "log-odds gain per log(1 + bridging ties)", ge=0)
     w_education: float = P(0.4, "assumption", "log-odds gain per education level", ge=0)
