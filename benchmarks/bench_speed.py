@@ -9,7 +9,7 @@ Run from the repository root with the project's virtual environment:
 
 What it measures (see benchmarks/README.md for details):
 
-(a) Dugnad baseline, ``--persons`` persons (default 10,000), ``--burn-in`` burn-in months (60) and
+(a) Dugnad baseline, ``--persons`` persons (default 10,000), ``--burn-in`` burn-in months (120) and
     ``--months`` recorded months (120). Set-up (building the population) is timed separately from
     stepping; stepping = burn-in + recorded months. Cost unit: one *person-month* (one person
     stepped through one month), counted as persons × (burn-in + recorded months).
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("--persons", type=int, default=10_000, help="Dugnad persons for the main comparison")
     ap.add_argument("--months", type=int, default=120, help="Dugnad recorded months")
-    ap.add_argument("--burn-in", type=int, default=60, help="Dugnad burn-in months (also stepped and timed)")
+    ap.add_argument("--burn-in", type=int, default=120, help="Dugnad burn-in months (also stepped and timed)")
     ap.add_argument("--seed", type=int, default=1, help="seed for both models")
     ap.add_argument("--mesa-agents", type=int, default=10_000, help="BoltzmannWealth agents")
     ap.add_argument("--mesa-width", type=int, default=100)
