@@ -33,7 +33,7 @@ INDICATORS = {
     "ei_index": "(bridging - bonding) / (bridging + bonding) over the group's adults' ties",
     "trust": "mean generalised trust of adults (0–1)",
     "norwegian": "mean Norwegian skill of adults (0–1)",
-    "employment": "share employed among persons 20–66",
+    "employment": "share employed among persons from 20 to retirement age",
     "low_income": "share of persons in persistent low income (EU/SSB line)",
     "youth_participation": "share of 13–19-year-olds active in ≥1 organisation",
     "youth_boys": "same, boys",
@@ -69,7 +69,7 @@ def snapshot(model) -> list[dict]:
     adult = age >= 18
     youth = (age >= 13) & (age < 20)
     child = (age >= 6) & (age < 13)
-    working = (age >= 20) & (age < 67)
+    working = (age >= 20) & (age < model.params.employment.retirement_age)
     role = p.mem_role.max(axis=1)
     active = role > 0
     volunteer = (p.last_volunteer != NEVER) & (month - p.last_volunteer < 12)
@@ -103,9 +103,12 @@ def snapshot(model) -> list[dict]:
     memb = R.role >= MEMBER
     vols = R.role >= 3
     offs = R.role == OFFICE
-    rows[0]["immigrant_share_members"] = float(imm[R.person[memb]].mean()) if memb.any() else float("nan")
-    rows[0]["immigrant_share_volunteers"] = float(imm[R.person[vols]].mean()) if vols.any() else float("nan")
-    rows[0]["immigrant_share_offices"] = float(imm[R.person[offs]].mean()) if offs.any() else float("nan")
+    def share_of_persons(sel):  # each person once, however many organisations they are in
+        who = np.unique(R.person[sel])
+        return float(imm[who].mean()) if len(who) else float("nan")
+    rows[0]["immigrant_share_members"] = share_of_persons(memb)
+    rows[0]["immigrant_share_volunteers"] = share_of_persons(vols)
+    rows[0]["immigrant_share_offices"] = share_of_persons(offs)
     rows[0]["linked_orgs"] = float(model.orgs.linked.mean())
     for r in rows[1:]:
         for k in ("immigrant_share_members", "immigrant_share_volunteers", "immigrant_share_offices", "linked_orgs"):

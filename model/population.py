@@ -141,11 +141,11 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
         add_household(IMMIGRANT, int(rng.choice(imm_rows, p=w)))
     # adult descendants (Norwegian-born adults of immigrant parents) head households of their own;
     # children born in Norway to immigrant households already count as descendants
-    desc_adults = 0
-    while n_desc < want_desc or desc_adults < 0.25 * want_desc:
-        before = n_desc
+    def adult_descendants() -> int:
+        return sum(1 for b, a in zip(cols["background"], cols["age"]) if b == DESCENDANT and a >= 18)
+
+    while n_desc < want_desc or adult_descendants() < 0.25 * want_desc:
         add_household(DESCENDANT, int(rng.choice(imm_rows, p=w)))
-        desc_adults += n_desc - before
     while n_all < n_target:
         add_household(MAJORITY, 0)
     n = n_all
@@ -206,7 +206,6 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
     norwegian = np.where(bg == DESCENDANT, rng.uniform(0.85, 1.0, n), norwegian)
     kid_imm = is_imm & ~adult
     norwegian[kid_imm] = np.maximum(norwegian[kid_imm], np.minimum(1.0, 0.4 + 0.12 * P["years_in_norway"][kid_imm]))
-    norwegian[age < 3] = 0.3
     norwegian = norwegian.astype(np.float32)
 
     emp_rate = oget("employment_rate")
@@ -278,7 +277,7 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
     assign_workplaces(world, np.flatnonzero(employed), sc, rng)
 
     world.orgs = _build_orgs(sc, world, rng)
-    _found_boards(world, rng)
+    _found_boards(world, rng, since=-sc.burn_in_months - sc.ladder.office_min_months)
     _initial_ties(sc, world, rng)
     return world
 
@@ -405,7 +404,7 @@ def eligible_for_board(p: People, orgs: Orgs, o: int) -> np.ndarray:
     return ok
 
 
-def _found_boards(world: World, rng) -> None:
+def _found_boards(world: World, rng, since: int) -> None:
     """Each organisation starts with its board, drawn from its neighbourhood (then municipality)
     among people with the highest dugnad literacy — the self-recruiting core (FACTS §4.3)."""
     p, orgs = world.people, world.orgs
@@ -421,7 +420,7 @@ def _found_boards(world: World, rng) -> None:
         chosen = rng.choice(pool, k, replace=False, p=w / w.sum())
         for i in chosen:
             slot = int(np.argmax(p.mem_org[i] < 0))
-            p.mem_org[i, slot], p.mem_role[i, slot], p.mem_since[i, slot] = o, OFFICE, 0
+            p.mem_org[i, slot], p.mem_role[i, slot], p.mem_since[i, slot] = o, OFFICE, since
             free_slots[i] -= 1
 
 

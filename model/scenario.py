@@ -78,8 +78,8 @@ class OrganisationParams(Section):
 
     persons_per_organisation: float = P(55.0, "data", "inhabitants per voluntary organisation (Norway ~50–55)", gt=5)
     kind_shares: dict[str, float] = P(
-        {"sport": 0.30, "culture": 0.36, "religious": 0.10, "humanitarian": 0.14, "minority": 0.10},
-        "assumption", "shares of organisation kinds (sports, leisure and culture dominate); volunteer centres are added, one per municipality")
+        {"sport": 0.30, "culture": 0.36, "religious": 0.10, "humanitarian": 0.14},
+        "assumption", "shares of the organisations that are sport, culture, religious or humanitarian (sports, leisure and culture dominate); minority organisations are added by minority_per_immigrants and one volunteer centre per municipality")
     minority_per_immigrants: float = P(250.0, "assumption", "immigrants of one origin group per minority organisation of that group (at least one for a group present)", gt=1)
     board_size: int = P(5, "assumption", "office holders of a formal organisation (informal: 2)", ge=1, le=30)
     openness: float = P(0.1, "free", "chance per asking event that a recruiter asks outside own ties (recruitment openness)", ge=0, le=1)
@@ -92,15 +92,14 @@ class OrganisationParams(Section):
 class RecruitmentParams(Section):
     """Recruitment by asking (Wollebæk, Sætrang & Fladmoe 2015; von Essen et al. 2015; Kassman 2020)."""
 
-    ask_rate: float = P(0.12, "free", "chance per month a member asks someone", ge=0, le=1)
+    ask_rate: float = P(0.2, "free", "chance per month a member asks someone", ge=0, le=1)
     volunteer_ask_multiplier: float = P(2.5, "assumption", "volunteers and office holders ask this many times more than plain members", ge=0)
     homophily: float = P(0.5, "free", "relative chance a recruiter goes on to ask a tie of another origin group than a same-origin tie", ge=0, le=1)
     low_status_asked: float = P(0.6, "free", "relative chance a low-status person (low income, low education or no job) is asked", ge=0, le=1)
     accept_base: float = P(0.9, "free", "chance to say yes when asked with no barrier", ge=0, le=1)
     minority_declines_majority: float = P(0.35, "data", "extra chance a minority person declines when asked by a majority person (von Essen et al. 2015)", ge=0, le=1)
-    self_join_rate: float = P(0.03, "free", "chance per month an informed, not-asked person seeks an organisation on their own", ge=0, le=1)
-    spillover: float = P(0.5, "data", "extra asking chance per other organisation a person is active in ('active everywhere', FACTS §4.11)", ge=0)
-    saturation: float = P(60.0, "assumption", "members at which an organisation stops looking for more (halves asking at this size)", gt=0)
+    self_join_rate: float = P(0.04, "free", "chance per month an informed, not-asked person seeks an organisation on their own", ge=0, le=1)
+    spillover: float = P(0.5, "assumption", "people active in an organisation or religiously active are more likely to be asked elsewhere: weight 1 + spillover per arena, relative to 1 + spillover (FACTS §2, §4.11)", ge=0)
 
 
 class MembershipParams(Section):
@@ -230,8 +229,8 @@ def _validate_maps(s: Scenario) -> list[tuple[tuple, str, Any]]:
     out = []
     ks = s.organisations.kind_shares
     for k, v in ks.items():
-        if k not in KINDS[:-1]:
-            out.append((("organisations", "kind_shares", k), f"unknown organisation kind; allowed: {', '.join(KINDS[:-1])}", v))
+        if k not in ("sport", "culture", "religious", "humanitarian"):
+            out.append((("organisations", "kind_shares", k), "unknown or not share-set organisation kind; allowed: sport, culture, religious, humanitarian", v))
         elif v < 0:
             out.append((("organisations", "kind_shares", k), "must be ≥ 0", v))
     if ks and sum(max(0.0, v) for v in ks.values()) <= 0:

@@ -32,7 +32,7 @@ def test_extends_merges_tables(tmp_path):
     ('[population]\npersns = 500\n', r"bad.toml: line 2: population.persns: unknown field"),
     ('[recruitment]\nhomophily = "high"\n', r"bad.toml: line 2: recruitment.homophily: Input should be a valid number"),
     ('months = -3\n', r"bad.toml: line 1: months: Input should be greater than or equal to 0 \(got -3\)"),
-    ('[organisations.kind_shares]\nspaceflight = 0.5\n', r"organisations.kind_shares.spaceflight: unknown organisation kind; allowed: sport"),
+    ('[organisations.kind_shares]\nspaceflight = 0.5\n', r"organisations.kind_shares.spaceflight: unknown or not share-set organisation kind; allowed: sport"),
     ('[ties.meet_rate]\nchurch = 0.5\n', r"ties.meet_rate.church: unknown focus; allowed: organisation"),
     ('[population]\nimmigrant_share = 0.6\ndescendant_share = 0.4\n', r"population: immigrant_share \+ descendant_share must be ≤ 0.95"),
     ('name = \n', r"bad.toml: not valid TOML"),

@@ -26,7 +26,7 @@ def step(model) -> None:
     scale = np.bincount(p.household, weights=weight, minlength=n_hh) + 0.5  # first adult counts 1
     eq = hh_income / np.maximum(scale, 1.0)
     hist = model.income_history
-    hist[:, model.month % hist.shape[1]] = eq
+    hist[:, model.months_run % hist.shape[1]] = eq
     filled = min(model.months_run + 1, hist.shape[1])
     mean_eq = hist[:, :filled].mean(axis=1) if filled < hist.shape[1] else hist.mean(axis=1)
     person_mean = mean_eq[p.household]

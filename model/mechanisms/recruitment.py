@@ -4,7 +4,8 @@ FACTS §4.1: most volunteers start after a concrete request through their own ne
 ties (Wollebæk, Sætrang & Fladmoe 2015); low-status groups are asked less; majority members ask
 people like themselves (homophily), so immigrants are asked less; minority people more often decline
 when asked by majority people (von Essen et al. 2015); only 15% of non-volunteers had been asked
-(Kassman 2020). §4.11: people active in one arena are asked more in others (spillover).
+(Kassman 2020). §2, §4.11: people active in one arena — an organisation or a religious community —
+are asked more in others (spillover).
 
 Each month every active member may ask one person: a uniformly drawn tie (most ties are weak
 ties), kept with a chance that falls for people of another origin group and for low-status people;
@@ -77,8 +78,7 @@ def ask(model) -> None:
     age = p.age[R.person]
     can_ask = ((R.role >= MEMBER) | (~formal & (R.role >= PARTICIPANT)) | ((age >= 13) & (age < 18))) & (age >= 13)
     active_count = (p.mem_role > 0).sum(axis=1)
-    rate = (rp.ask_rate * np.where(R.role >= VOLUNTEER, rp.volunteer_ask_multiplier, 1.0)
-            * (1.0 + rp.spillover * (active_count[R.person] - 1)) * wants_members(model, R)[R.org])
+    rate = rp.ask_rate * np.where(R.role >= VOLUNTEER, rp.volunteer_ask_multiplier, 1.0) * wants_members(model, R)[R.org]
     fire = can_ask & (rng.random(len(R)) < rate)
     asker = R.person[fire].astype(np.int64)
     org = R.org[fire].astype(np.int64)
@@ -92,6 +92,9 @@ def ask(model) -> None:
     # the recruiter's own choice among ties: people like themselves, not low-status people
     keep = np.where(p.origin[asker] == p.origin[t], 1.0, rp.homophily)
     keep = keep * np.where(low_status(model, t), rp.low_status_asked, 1.0)
+    # people already active somewhere (or religiously active) are seen and asked more (FACTS §2, §4.11)
+    arenas = active_count[t] + p.religious[t]
+    keep = keep * np.minimum(1.0, (1.0 + rp.spillover * arenas) / (1.0 + rp.spillover))
     valid &= outside | (rng.random(len(asker)) < keep)
     valid &= eligible(model, np.where(valid, target, -1), org)
     asker, target, org = asker[valid], target[valid], org[valid]
