@@ -171,9 +171,9 @@ class EmploymentParams(Section):
     """Simple employment dynamics (FACTS §1 economic function; Viblemo et al. 2018)."""
 
     find_base: float = P(0.045, "free", "monthly chance an adult without work finds a job (average profile)", ge=0, le=1)
-    w_norwegian: float = P(1.5, "assumption", "log-odds gain per unit of Norwegian", ge=0)
-    w_bridging: float = P(0.3, "assumption", "log-odds gain per log(1 + bridging ties)", ge=0)
-    w_education: float = P(0.4, "assumption", "log-odds gain per education level", ge=0)
+    w_norwegian: float = P(1.5, "assumption", "log-rate gain per unit of Norwegian (job finding = find_base · exp(...), capped at 0.5)", ge=0)
+    w_bridging: float = P(0.3, "assumption", "log-rate gain per log(1 + bridging ties)", ge=0)
+    w_education: float = P(0.4, "assumption", "log-rate gain per education level", ge=0)
     loss_rate: float = P(0.008, "assumption", "monthly chance of losing a job", ge=0, le=1)
     labour_migrant_hours: float = P(45.0, "data", "weekly work hours of labour migrants (heavy schedules, FACTS §4.2, §4.10)", ge=0, le=80)
     normal_hours: float = P(37.5, "data", "standard weekly work hours in Norway", ge=0, le=80)
