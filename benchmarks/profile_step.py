@@ -161,7 +161,7 @@ def main() -> None:
               f"{100 * other / total:6.1f}%")
 
     total = m.timings["run_s"]
-    print(f"\nSelected functions, recorded months (inclusive wall time; nested entries overlap)")
+    print("\nSelected functions, recorded months (inclusive wall time; nested entries overlap)")
     print(f"  {'function':<34} {'calls/month':>11} {'ms/month':>9} {'share':>7}")
     for label, t in sorted(ftimer.t.items(), key=lambda kv: -kv[1]):
         print(f"  {label:<34} {ftimer.calls[label] / args.months:11.1f} {1e3 * t / args.months:9.2f} "

@@ -13,7 +13,7 @@ from model.agents import Municipality, Organisation, Person
 from model.indicators import Observer
 from model.mechanisms import HELD_DURING_BURN_IN, ORDER, economy
 from model.population import build_world
-from model.roster import Roster, groups
+from model.roster import Roster, groups, random_in_group
 from model.scenario import KINDS, Scenario
 from model.state import ADULTS_ONLY
 
@@ -141,7 +141,6 @@ class DugnadModel(mesa.Model):
         self._adults_by_hh = groups(p.household[adults], adults, self.n_households)
 
     def random_adult_in_household(self, households: np.ndarray) -> np.ndarray:
-        from model.roster import random_in_group
         return random_in_group(self._adults_by_hh, np.asarray(households, np.int64), self.rng)
 
     # ------------------------------------------------------------------ levers

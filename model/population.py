@@ -225,7 +225,6 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
 
     tradition = np.zeros(n, np.int8)
     religious = np.zeros(n, bool)
-    hh_first = np.unique(P["household"], return_index=True)[1]
     for o, row in origins.iterrows():
         mix, active = RELIGION[row["religious_tradition"]]
         members = np.flatnonzero(origin == o)
@@ -238,7 +237,6 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
         hh_trad = dict(zip(hhs, (TRADITIONS.index(names[i]) for i in pick)))
         tradition[members] = [hh_trad[h] for h in P["household"][members]]
         religious[members] = (tradition[members] != TRADITIONS.index("none")) & (rng.random(len(members)) < active)
-    del hh_first
 
     region = origins["region"].to_numpy()[origin]
     similar_tradition = np.isin(region, ["majority", "Nordic", "Western Europe"])

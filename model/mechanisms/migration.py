@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.state import DESCENDANT, IMMIGRANT, NEVER, REASONS
+from model.population import assign_workplaces
+from model.state import IMMIGRANT, NEVER, REASONS
 
 
 def step(model) -> None:
-    p, rate, rng = model.people, model.params.population.turnover, model.rng
+    rate, rng = model.params.population.turnover, model.rng
     if rate <= 0:
         return
     head_imm = model.household_head_background == IMMIGRANT
@@ -37,7 +38,6 @@ def renew_households(model, households: np.ndarray) -> np.ndarray:
     n = len(rows)
     origins = model.origins
     o = p.origin[rows]
-    adult = p.age[rows] >= 18
     p.background[rows] = IMMIGRANT
     p.years_in_norway[rows] = rng.uniform(0.0, 1.0, n)
     good = origins["share_good_norwegian"].to_numpy(float)[o]
@@ -63,7 +63,5 @@ def renew_households(model, households: np.ndarray) -> np.ndarray:
     p.arrived_month[rows] = model.month
     model.ties.remove_persons(rows)
     model.memberships_changed()
-    from model.population import assign_workplaces
     assign_workplaces(model.world, rows[employed], model.params, rng)
-    del adult
     return rows
