@@ -97,7 +97,7 @@ def load_origin_groups(path: str | Path | None = None) -> pd.DataFrame:
 
 def load_organisation_kinds(path: str | Path | None = None) -> pd.DataFrame:
     """Per-kind organisation profiles (fees, language and commitment demand, age profile, size)."""
-    from model.scenario import KINDS
+    from model.state import KINDS
 
     path = Path(path) if path else DATA_DIR / "organisation_kinds.csv"
     df = _read_csv(path)

@@ -14,8 +14,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.scenario import KINDS
-from model.state import DESCENDANT, FEMALE, IMMIGRANT, MAJORITY, MEMBER, NEVER, OFFICE
+from model.state import (
+    DESCENDANT,
+    FEMALE,
+    IMMIGRANT,
+    KINDS,
+    MAJORITY,
+    MEMBER,
+    NEVER,
+    OFFICE,
+)
 
 GROUPS = ("all", "majority", "immigrant", "descendant", "immigrant_background")
 

@@ -10,12 +10,16 @@ import mesa
 import numpy as np
 
 from model.agents import Municipality, Organisation, Person
+from model.benefits import BenefitLog
 from model.indicators import Observer
+from model.interventions import build_interventions
+from model.levers import Levers
 from model.mechanisms import HELD_DURING_BURN_IN, ORDER, economy
-from model.population import build_world
+from model.mechanisms.migration import renew_households
+from model.population import build_world, new_household_rows
 from model.roster import Roster, groups, random_in_group
-from model.scenario import KINDS, Scenario
-from model.state import ADULTS_ONLY
+from model.scenario import Scenario
+from model.state import ADULTS_ONLY, KINDS
 
 
 class DugnadModel(mesa.Model):
@@ -50,17 +54,23 @@ class DugnadModel(mesa.Model):
         self.month = -scenario.burn_in_months
         self.months_run = 0
         self.income_history = np.zeros((self.n_households, 12 * scenario.economy.low_income_years))
-        # levers that interventions act on (issue 3); neutral in the baseline
-        self.extra_language_gain = 0.0
-        self.job_finding_boost = np.ones(len(self.people))
+        # the levers interventions act on, neutral unless an active intervention moves them
+        self.levers = Levers(len(self.people), len(self.orgs))
+        self.benefits = BenefitLog(self)
+        self.org_partners: set[tuple[int, int]] = set()  # organisation pairs that cooperate (meeting places)
         self._roster: Roster | None = None
         self._linked = None
         self._tie_counts = None
         self._index_places()
         Person.create_agents(self, len(self.people), idx=np.arange(len(self.people)))
         Organisation.create_agents(self, len(self.orgs), idx=np.arange(len(self.orgs)))
-        Municipality.create_agents(self, self.n_municipalities, idx=np.arange(self.n_municipalities))
+        share = scenario.municipalities.voluntary_policy_share
+        policy = (self.rng.random(self.n_municipalities) < share if 0 < share < 1
+                  else np.full(self.n_municipalities, share >= 1))
+        Municipality.create_agents(self, self.n_municipalities, idx=np.arange(self.n_municipalities),
+                                   voluntary_policy=policy)
         self.municipalities = self.agents_by_type[Municipality]
+        self.interventions = build_interventions(self, scenario.interventions)
         economy.step(self)
         self.parent_active = np.zeros(self.n_households, bool)
         self.timings["setup_s"] = time.perf_counter() - t0
@@ -80,6 +90,12 @@ class DugnadModel(mesa.Model):
     def step(self) -> None:
         burn_in = self.month < 0
         spent = self.mechanism_seconds
+        self.levers.reset()
+        if not burn_in and self.interventions:
+            t0 = time.perf_counter()
+            for intervention in self.interventions:
+                intervention.step(self)
+            spent["interventions"] = spent.get("interventions", 0.0) + time.perf_counter() - t0
         for name, mechanism in ORDER:
             if not (burn_in and name in HELD_DURING_BURN_IN):
                 t0 = time.perf_counter()
@@ -143,7 +159,31 @@ class DugnadModel(mesa.Model):
     def random_adult_in_household(self, households: np.ndarray) -> np.ndarray:
         return random_in_group(self._adults_by_hh, np.asarray(households, np.int64), self.rng)
 
-    # ------------------------------------------------------------------ levers
-    def fee_subsidy(self, persons: np.ndarray, orgs: np.ndarray, gross: np.ndarray) -> np.ndarray:
-        """NOK of each fee paid by someone else (the leisure card lever, issue 3). None in the baseline."""
-        return np.zeros(len(persons))
+    # ------------------------------------------------------------------ arrivals
+    def add_households(self, origins: np.ndarray, neighbourhoods: np.ndarray, reason: int) -> np.ndarray:
+        """Newly arrived immigrant households (one origin group and neighbourhood each) join the
+        population; returns the new person rows. Used by :mod:`model.interventions.arrivals`."""
+        first = self.n_households
+        cols = new_household_rows(self.world, self.params, self.rng, origins, neighbourhoods, reason, first)
+        rows = self.people.extend(**cols)
+        n_new_hh = len(origins)
+        self.n_households += n_new_hh
+        self.world.hh_neighbourhood = np.concatenate([self.world.hh_neighbourhood, np.asarray(neighbourhoods, np.int32)])
+        self.household_head_background = np.concatenate([self.household_head_background, np.full(n_new_hh, 1, np.int8)])
+        self.income_history = np.concatenate([self.income_history, np.zeros((n_new_hh, self.income_history.shape[1]))])
+        self.parent_active = np.concatenate([self.parent_active, np.zeros(n_new_hh, bool)])
+        self.ties.grow(len(self.people))
+        self.levers.grow(len(self.people))
+        for intervention in self.interventions:
+            intervention.grow(len(self.people))
+        self._index_places()
+        renew_households(self, np.arange(first, self.n_households))
+        self.people.arrived_month[rows] = self.month
+        economy.step(self)
+        Person.create_agents(self, len(rows), idx=rows)
+        self.memberships_changed()
+        return rows
+
+    def intervention_costs(self) -> dict[str, float]:
+        """Cumulative NOK spent so far, per intervention label."""
+        return {iv.label: iv.cost_nok for iv in self.interventions}

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -23,8 +23,18 @@ import numpy as np
 import pandas as pd
 
 from model.errors import DugnadError
-from model.scenario import KINDS
-from model.state import AGE_PROFILES, BACKGROUNDS, EDUCATION, MEMBER, NEVER, OFFICE, ROLES, SEXES, VOLUNTEER
+from model.state import (
+    AGE_PROFILES,
+    BACKGROUNDS,
+    EDUCATION,
+    KINDS,
+    MEMBER,
+    NEVER,
+    OFFICE,
+    ROLES,
+    SEXES,
+    VOLUNTEER,
+)
 
 TABLES = ("timeseries", "persons", "organisations", "memberships", "ties")
 
@@ -39,7 +49,7 @@ def persons_table(model) -> pd.DataFrame:
     bond, bridge = model.tie_counts()
     origin_names = model.origins["group"].to_numpy()
     region_names = model.origins["region"].to_numpy()
-    within = lambda stamp: (stamp != NEVER) & (month - stamp < 12)  # noqa: E731
+    within = lambda stamp: (stamp != NEVER) & (month - stamp < 12)
     return pd.DataFrame({
         "person_id": np.arange(len(p), dtype=np.int64),
         "household_id": p.household.astype(np.int64),
@@ -184,19 +194,19 @@ def population_summary(model) -> dict:
     a = np.bincount(nb[imm], minlength=n_nb) / max(1, imm.sum())
     b = np.bincount(nb[~imm], minlength=n_nb) / max(1, (~imm).sum())
     return {
-        "persons": int(len(p)), "households": int(model.n_households),
+        "persons": len(p), "households": int(model.n_households),
         "immigrant_share": float((p.background == 1).mean()),
         "descendant_share": float((p.background == 2).mean()),
         "neighbourhoods": int(n_nb), "municipalities": int(model.n_municipalities),
         "dissimilarity_index": float(0.5 * np.abs(a - b).sum()),
-        "organisations": int(len(model.orgs)), "workplaces": int(model.n_workplaces),
+        "organisations": len(model.orgs), "workplaces": int(model.n_workplaces),
     }
 
 
 def manifest(model, scenario_file: str | None, extra: dict | None = None) -> dict:
     return {
         "dugnad_manifest": 1,
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "scenario_file": scenario_file,
         "scenario": model.params.model_dump(mode="json"),
         "seed": model.seed,

@@ -13,6 +13,7 @@ from the mechanisms during the burn-in (``Scenario.burn_in_months``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,9 +21,24 @@ import pandas as pd
 from model.data_files import RELIGION, load_organisation_kinds, load_origin_groups
 from model.errors import DugnadError
 from model.network import TieStore
-from model.scenario import KINDS, Scenario
-from model.state import (ADULTS_ONLY, ALL_AGES, CHILDREN, DESCENDANT, IMMIGRANT, MAJORITY, NEVER,
-                         OFFICE, REASONS, TRADITIONS, Orgs, People)
+from model.state import (
+    ADULTS_ONLY,
+    ALL_AGES,
+    CHILDREN,
+    DESCENDANT,
+    IMMIGRANT,
+    KINDS,
+    MAJORITY,
+    NEVER,
+    OFFICE,
+    REASONS,
+    TRADITIONS,
+    Orgs,
+    People,
+)
+
+if TYPE_CHECKING:
+    from model.scenario import Scenario
 
 NEIGHBOURHOOD_CLUSTER = 0.3  # share of each municipality's neighbourhoods that form the immigrant cluster (assumption)
 
@@ -194,7 +210,7 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
     is_imm = bg == IMMIGRANT
 
     # ------------------------------------------------------------------ person traits
-    oget = lambda col: origins[col].to_numpy(float)[origin]  # noqa: E731
+    oget = lambda col: origins[col].to_numpy(float)[origin]
     high = np.where(bg == DESCENDANT, 0.45, oget("share_higher_education"))
     u = rng.random(n)
     low_share = np.where(bg == MAJORITY, 0.25, np.where(is_imm, 0.40, 0.25)) * (1 - high)
@@ -377,7 +393,7 @@ def _build_orgs(sc: Scenario, world: World, rng) -> Orgs:
         nbs = np.flatnonzero(world.nb_municipality == m)
         add("volunteer_centre", int(nbs[np.argmax(nb_pop[nbs])]))
     df = pd.DataFrame(rows)
-    col = lambda name, dt: np.array(df[name], dtype=dt)  # noqa: E731  (writable copies)
+    col = lambda name, dt: np.array(df[name], dtype=dt)
     return Orgs(
         kind=np.array(df["kind"].map(KINDS.index), dtype=np.int8),
         neighbourhood=col("neighbourhood", np.int32), municipality=col("municipality", np.int32),
@@ -440,3 +456,69 @@ def _initial_ties(sc: Scenario, world: World, rng) -> None:
     same = p.origin[src] == p.origin[dst]
     keep = (p.age[dst] >= 18) & (same | (rng.random(len(src)) < sc.ties.homophily))
     world.ties.add(src[keep], dst[keep], 0.6)
+
+
+# ----------------------------------------------------------------------------- arrivals
+
+def new_household_rows(world: World, sc: Scenario, rng, origins_of_households: np.ndarray,
+                       neighbourhoods: np.ndarray, reason: int, first_household: int) -> dict[str, np.ndarray]:
+    """Columns for newly arrived immigrant households (one origin and neighbourhood each), with the
+    traits a newcomer does not acquire in Norway (age, sex, education, health, religion, baseline
+    trust). Residence, Norwegian, dugnad literacy, work and the right to training are set by
+    :func:`model.mechanisms.migration.renew_households`, as for any newly arrived household."""
+    origins = world.origins
+    K = sc.membership.max_memberships
+    hh_ids, ages, sexes = [], [], []
+    for j, _ in enumerate(origins_of_households):
+        a, k = _household_sizes(rng, "immigrant", 1)
+        a, k = int(a[0]), int(k[0])
+        adult_ages = _truncnorm(rng, 34, 10, 18, 70, a)
+        if k:
+            adult_ages = np.maximum(adult_ages, 20 + rng.random(a) * 10)
+            kid_ages = rng.uniform(0, np.minimum(18, adult_ages.min() - 17), k)
+        else:
+            kid_ages = np.empty(0)
+        ages.extend(adult_ages.tolist() + kid_ages.tolist())
+        sexes.extend((rng.permutation([0, 1])[:a] if a == 2 else rng.integers(0, 2, a)).tolist()
+                     + rng.integers(0, 2, k).tolist())
+        hh_ids.extend([first_household + j] * (a + k))
+    hh = np.asarray(hh_ids, np.int32)
+    local = hh - first_household
+    origin = np.asarray(origins_of_households, np.int16)[local]
+    n = len(hh)
+    age = np.asarray(ages, np.float32)
+    oget = lambda col: origins[col].to_numpy(float)[origin]
+    high = oget("share_higher_education")
+    u = rng.random(n)
+    education = np.where(u < high, 2, np.where(u < high + 0.4 * (1 - high), 0, 1)).astype(np.int8)
+    education[age < 20] = np.where(age[age < 20] < 16, 0, 1)
+    tradition = np.zeros(n, np.int8)
+    religious = np.zeros(n, bool)
+    for o in np.unique(origin):
+        mix, active = RELIGION[origins.at[int(o), "religious_tradition"]]
+        sel = np.flatnonzero(origin == o)
+        hhs, inv = np.unique(hh[sel], return_inverse=True)
+        names = list(mix)
+        pick = rng.choice(len(names), len(hhs), p=np.array(list(mix.values())) / sum(mix.values()))
+        tradition[sel] = np.array([TRADITIONS.index(names[i]) for i in pick], np.int8)[inv]
+        religious[sel] = (tradition[sel] != TRADITIONS.index("none")) & (rng.random(len(sel)) < active)
+    similar = np.isin(origins["region"].to_numpy()[origin], ["Nordic", "Western Europe"])
+    trust0 = np.clip(np.where(similar, 0.70, 0.56) + rng.normal(0, 0.12, n), 0.02, 0.98).astype(np.float32)
+    nb = np.asarray(neighbourhoods, np.int32)[local]
+    wage = (sc.economy.median_wage * np.array([0.8, 1.0, 1.3])[education] * 0.85
+            * rng.lognormal(0, sc.economy.wage_sd_log, n)).astype(np.float32)
+    return dict(
+        household=hh, neighbourhood=nb, municipality=world.nb_municipality[nb].astype(np.int32),
+        background=np.full(n, IMMIGRANT, np.int8), origin=origin, sex=np.asarray(sexes, np.int8), age=age,
+        education=education, norwegian=np.zeros(n, np.float32), years_in_norway=np.zeros(n, np.float32),
+        reason=np.full(n, reason, np.int8), right_to_training=np.zeros(n, bool), employed=np.zeros(n, bool),
+        work_hours=np.zeros(n, np.float32), wage=wage, workplace=np.full(n, -1, np.int32),
+        health=np.clip(rng.normal(0.9 - 0.008 * np.maximum(0, age - 40), 0.12), 0.05, 1.0).astype(np.float32),
+        religious=religious, tradition=tradition, trust=trust0.copy(), trust0=trust0,
+        literacy=np.zeros(n, np.float32), last_volunteer=np.full(n, NEVER, np.int32),
+        last_help=np.full(n, NEVER, np.int32), last_asked=np.full(n, NEVER, np.int32),
+        eq_income=np.zeros(n, np.float32), low_income=np.zeros(n, bool), income_decile=np.zeros(n, np.int8),
+        leisure_budget=np.zeros(n, np.float32), arrived_month=np.full(n, NEVER, np.int32),
+        mem_org=np.full((n, K), -1, np.int32), mem_role=np.zeros((n, K), np.int8),
+        mem_since=np.zeros((n, K), np.int32),
+    )

@@ -17,9 +17,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError, field_validator, model_validator
 
 from model.errors import DugnadError
+from model.interventions import CATALOGUE, AnyIntervention
+from model.schema import P, Section
+from model.state import FOCI
+
+INTERVENTION_TYPES = tuple(CATALOGUE)
 
 
 class ScenarioError(DugnadError):
@@ -28,15 +33,6 @@ class ScenarioError(DugnadError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
-
-
-def P(default: Any, source: str, doc: str, **kw: Any) -> Any:
-    """A parameter with its default, the kind of its source and a one-line meaning."""
-    return Field(default, description=f"{doc} [{source}]", **kw)
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class PopulationParams(Section):
@@ -55,7 +51,7 @@ class PopulationParams(Section):
     workplace_segregation: float = P(0.3, "assumption", "chance an immigrant's workplace is drawn among immigrant-heavy workplaces (ethnic niches)", ge=0.0, le=1.0)
 
     @model_validator(mode="after")
-    def _shares(self) -> "PopulationParams":
+    def _shares(self) -> PopulationParams:
         if self.immigrant_share + self.descendant_share > 0.95:
             raise ValueError(f"immigrant_share + descendant_share must be ≤ 0.95 (got {self.immigrant_share + self.descendant_share:g})")
         return self
@@ -192,6 +188,12 @@ class YouthParams(Section):
     start_age: int = P(6, "data", "first age of organised children's activities (leisure card: 6–17)", ge=0, le=17)
 
 
+class MunicipalityParams(Section):
+    """Municipalities (FACTS §4.8: municipalities with a voluntary-sector policy cooperate more)."""
+
+    voluntary_policy_share: float = P(0.0, "assumption", "share of municipalities with a voluntary-sector policy (doubles the rate of new linking ties; Bråten et al. 2017)", ge=0, le=1)
+
+
 class Scenario(Section):
     """One Dugnad run: population, organisations and every mechanism's parameters."""
 
@@ -211,6 +213,8 @@ class Scenario(Section):
     trust: TrustParams = TrustParams()
     employment: EmploymentParams = EmploymentParams()
     youth: YouthParams = YouthParams()
+    municipalities: MunicipalityParams = MunicipalityParams()
+    interventions: list[AnyIntervention] = P([], "assumption", "the policy measures of this scenario, as [[interventions]] tables (see the catalogue below)")
 
     @field_validator("name")
     @classmethod
@@ -220,8 +224,6 @@ class Scenario(Section):
         return v
 
 
-KINDS = ("sport", "culture", "religious", "humanitarian", "minority", "volunteer_centre")
-FOCI = ("organisation", "neighbourhood", "workplace", "school", "school_parents", "community")
 
 
 def _validate_maps(s: Scenario) -> list[tuple[tuple, str, Any]]:
@@ -246,6 +248,52 @@ def _validate_maps(s: Scenario) -> list[tuple[tuple, str, Any]]:
                 out.append((("population", "origin_mix", k), "must be ≥ 0", v))
         if sum(max(0.0, v) for v in s.population.origin_mix.values()) <= 0:
             out.append((("population", "origin_mix"), "weights must not all be zero", s.population.origin_mix))
+    return out
+
+
+def _validate_references(s: Scenario) -> list[tuple[tuple, str, Any]]:
+    """Checks that need the whole scenario: intervention names unique, origin groups and regions
+    known to the origin-group file, neighbourhood and municipality numbers inside the population."""
+    from model.data_files import load_origin_groups
+
+    out = []
+    origins = load_origin_groups(s.population.origin_groups_file)
+    groups = list(origins["group"][1:])
+    regions = sorted(set(origins["region"][1:]))
+    n_mun = s.population.municipalities
+    n_nb = max(s.population.neighbourhoods, n_mun)
+    if s.population.origin_mix is not None:
+        for k in s.population.origin_mix:
+            if k not in groups:
+                out.append((("population", "origin_mix", k), f"unknown origin group; allowed: {', '.join(groups)}", k))
+    seen: dict[str, int] = {}
+    for i, iv in enumerate(s.interventions):
+        loc = ("interventions", i)
+        if iv.label in seen:
+            out.append(((*loc, "name"), f"duplicate intervention name (also interventions[{seen[iv.label]}]); give each a unique `name`", iv.label))
+        seen.setdefault(iv.label, i)
+        target = getattr(iv, "target", None)
+        if target is not None:
+            for g in target.origins or []:
+                if g not in groups:
+                    out.append(((*loc, "target", "origins"), f"unknown origin group; allowed: {', '.join(groups)}", g))
+            for r in target.regions or []:
+                if r not in regions:
+                    out.append(((*loc, "target", "regions"), f"unknown region; allowed: {', '.join(regions)}", r))
+            for x in target.neighbourhoods or []:
+                if x >= n_nb:
+                    out.append(((*loc, "target", "neighbourhoods"), f"no such neighbourhood; allowed: 0–{n_nb - 1}", x))
+            for x in target.municipalities or []:
+                if x >= n_mun:
+                    out.append(((*loc, "target", "municipalities"), f"no such municipality; allowed: 0–{n_mun - 1}", x))
+        for field in ("neighbourhoods", "drop_in_neighbourhoods"):
+            for x in getattr(iv, field, None) or []:
+                if x >= n_nb:
+                    out.append(((*loc, field), f"no such neighbourhood; allowed: 0–{n_nb - 1}", x))
+        if iv.type == "arrivals":
+            for g in iv.origins:
+                if g not in groups:
+                    out.append(((*loc, "origins", g), f"unknown origin group; allowed: {', '.join(groups)}", g))
     return out
 
 
@@ -295,29 +343,66 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, dict[str, tuple[
     return merged, base_origin
 
 
-def _line(text: str, loc: tuple) -> str:
-    """'line N: ' where the field at ``loc`` is written in the TOML text, or '' if not found."""
-    keys = [str(k) for k in loc if not isinstance(k, int)]
-    if not keys:
-        return ""
-    section, last = keys[:-1], keys[-1]
-    current: list[str] = []
+def _toml_paths(text: str) -> list[tuple[tuple, int]]:
+    """(path, line number) of every table header and key in a TOML text; paths carry the index of
+    array-of-tables entries, e.g. ``("interventions", 2, "target", "age_min")``."""
+    out: list[tuple[tuple, int]] = []
+    current: tuple = ()
+    arrays: dict[tuple, int] = {}
+
+    def resolve(names: list[str]) -> tuple:
+        path: tuple = ()
+        for name in names:
+            path = (*path, name)
+            if path in arrays:
+                path = (*path, arrays[path])
+        return path
+
     for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
+        m = re.match(r"^\[\[\s*([^\]]+?)\s*\]\]$", line)
+        if m:
+            names = [s.strip().strip('"') for s in m.group(1).split(".")]
+            parent = resolve(names[:-1])
+            key = (*parent, names[-1])
+            arrays[key] = arrays.get(key, -1) + 1
+            current = (*key, arrays[key])
+            out.append((current, n))
+            continue
         m = re.match(r"^\[\s*([^\]]+?)\s*\]$", line)
         if m:
-            current = [s.strip().strip('"') for s in m.group(1).split(".")]
+            current = resolve([s.strip().strip('"') for s in m.group(1).split(".")])
+            out.append((current, n))
             continue
-        m = re.match(r'^"?([A-Za-z0-9_\-]+)"?\s*=', line)
-        if not m:
+        m = re.match(r'^("?[A-Za-z0-9_\-]+"?(?:\s*\.\s*"?[A-Za-z0-9_\-]+"?)*)\s*=', line)
+        if m:
+            keys = tuple(s.strip().strip('"') for s in m.group(1).split("."))
+            out.append(((*current, *keys), n))
+    return out
+
+
+def _line(text: str, loc: tuple) -> str:
+    """'line N: ' where the field at ``loc`` (or its nearest enclosing key or table) is written in
+    the TOML text, or '' if not found."""
+    if not text or not loc:
+        return ""
+    loc = tuple(loc)
+    best, best_len = 0, 0
+    for path, n in _toml_paths(text):
+        k = len(path)
+        if k > best_len and loc[:k] == path:
+            best, best_len = n, k
+    return f"line {best}: " if best else ""
+
+
+def _strip_tags(loc: tuple) -> tuple:
+    """Drop the discriminator tag pydantic puts after a list index (``interventions.2.grants.x``)."""
+    out = []
+    for i, k in enumerate(loc):
+        if i > 0 and isinstance(loc[i - 1], int) and k in INTERVENTION_TYPES and loc[0] == "interventions":
             continue
-        if m.group(1) == last and current == section:
-            return f"line {n}: "
-        if current == section[:-1] and section and m.group(1) == section[-1]:
-            return f"line {n}: "
-        if not current and section and m.group(1) == section[0]:
-            return f"line {n}: "
-    return ""
+        out.append(k)
+    return tuple(out)
 
 
 def _fmt_loc(loc: tuple) -> str:
@@ -345,15 +430,21 @@ def scenario_from_dict(data: dict, origin: dict[str, tuple[Path, str]] | None = 
     except ValidationError as e:
         problems = []
         for err in e.errors():
-            loc = tuple(err["loc"])
+            loc = _strip_tags(tuple(err["loc"]))
             msg = err["msg"]
+            value = err.get("input")
             if err["type"] == "extra_forbidden":
-                msg = "unknown field (check the spelling; see docs for the allowed fields)"
+                msg = "unknown field (check the spelling; see docs/scenarios.md for the allowed fields)"
+            elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                loc = (*loc, "type")
+                value = value.get("type") if isinstance(value, dict) else value
+                msg = ("unknown intervention type" if err["type"] == "union_tag_invalid" else "missing intervention type") \
+                    + f"; allowed: {', '.join(INTERVENTION_TYPES)}"
             elif msg.startswith("Value error, "):
                 msg = msg[len("Value error, "):]
-            problems.append(f"{where(loc)}{_fmt_loc(loc)}: {msg} (got {_short(err.get('input'))})")
+            problems.append(f"{where(loc)}{_fmt_loc(loc)}: {msg} (got {_short(value)})")
         raise ScenarioError(problems) from None
-    extra = _validate_maps(s)
+    extra = _validate_maps(s) + _validate_references(s)
     if extra:
         raise ScenarioError([f"{where(loc)}{_fmt_loc(loc)}: {msg} (got {_short(v)})" for loc, msg, v in extra])
     return s

@@ -6,7 +6,7 @@ import pytest
 from conftest import small_scenario
 from model.data_files import DataFileError, load_origin_groups
 from model.population import build_world
-from model.scenario import KINDS
+from model.state import KINDS
 from model.state import DESCENDANT, IMMIGRANT, MAJORITY, OFFICE, REASONS
 
 

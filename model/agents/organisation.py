@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import mesa
 
-from model.scenario import KINDS
-from model.state import AGE_PROFILES, OFFICE
+from model.state import AGE_PROFILES, KINDS, OFFICE
 
 
 class Organisation(mesa.Agent):

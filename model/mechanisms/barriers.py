@@ -19,11 +19,26 @@ from model.state import CHILDREN, MAJORITY
 
 
 def fee(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
-    """Yearly fee (NOK) the person's household pays for taking part, after any subsidy."""
-    o = model.orgs
+    """Yearly fee (NOK) the person's household pays for taking part, after what others pay
+    (the leisure card, :mod:`model.interventions.leisure_card`) and free trial months
+    (:mod:`model.interventions.open_recruitment`): a person not yet in the organisation, or in it
+    for fewer than ``levers.trial_months`` months, pays nothing."""
+    o, lv = model.orgs, model.levers
+    persons = np.asarray(persons, np.int64)
+    orgs = np.asarray(orgs, np.int64)
     child = model.people.age[persons] < 18
-    gross = np.where(child, o.fee_child[orgs], o.fee_adult[orgs])
-    return gross - model.fee_subsidy(persons, orgs, gross)
+    gross = np.where(child, o.fee_child[orgs], o.fee_adult[orgs]).astype(np.float64)
+    if not len(persons):
+        return gross
+    trial = lv.trial_months[orgs]
+    if trial.any():
+        p = model.people
+        here = p.mem_org[persons] == orgs[:, None]
+        since = np.where(here.any(axis=1), (p.mem_since[persons] * here).sum(axis=1), model.month)
+        gross = np.where((trial > 0) & (model.month - since < trial), 0.0, gross)
+    if lv.fee_covers:
+        gross = gross - lv.fee_cover(persons, orgs, gross)
+    return gross
 
 
 def current_fees(model) -> np.ndarray:

@@ -24,7 +24,7 @@ def find_probability(model, persons: np.ndarray) -> np.ndarray:
     contacts = np.where(p.background[persons] == MAJORITY, bond[persons], bridge[persons])
     x = (ep.w_norwegian * (p.norwegian[persons] - 1.0) + ep.w_bridging * (np.log1p(contacts) - np.log1p(5.0))
          + ep.w_education * (p.education[persons] - 1.0))
-    return np.minimum(ep.find_base * np.exp(x) * model.job_finding_boost[persons], 0.5)
+    return np.minimum(ep.find_base * np.exp(x) * model.levers.job_finding[persons], 0.5)
 
 
 def step(model) -> None:

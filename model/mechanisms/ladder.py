@@ -15,6 +15,9 @@ of. §4.11: people active in one arena also help informally more.
   ``office_min_months`` standing. Volunteers, people with dugnad literacy and Norwegian for the
   organisation's language demand are preferred, and the sitting board prefers people like
   themselves (weight ``recruitment.homophily`` for someone of a group unlike the whole board).
+* Open recruitment (:mod:`model.interventions.open_recruitment`) moves three levers here: invited
+  under-represented members (``levers.invite``), offices filled outside the board's ties
+  (``levers.self_recruitment``) and boards that stop preferring their own kind (``levers.open_board``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.mechanisms import barriers
-from model.state import MEMBER, OFFICE, PARTICIPANT, VOLUNTEER
+from model.state import MAJORITY, MEMBER, OFFICE, PARTICIPANT, VOLUNTEER
 
 ASKED_BY_LEADER = 3.0  # multiplier when a tie in the organisation already volunteers (assumption)
 
@@ -54,6 +57,9 @@ def promote(model) -> None:
         t = np.where(tie_ok, tie, 0)
         same_org_leader = tie_ok & ((p.mem_org[t] == orgs[idx][:, None]) & (p.mem_role[t] >= VOLUNTEER)).any(axis=1)
         rate = lp.volunteer_rate * np.exp(-s) * np.where(same_org_leader, ASKED_BY_LEADER, 1.0)
+        # open recruitment: under-represented members are invited to help organise
+        under = p.background[persons[idx]] != MAJORITY
+        rate = rate * np.where(under, model.levers.invite[orgs[idx]], 1.0)
         vol[idx] = rng.random(len(idx)) < rate
     # volunteer -> member (or participant in an informal group)
     down = (R.role == VOLUNTEER) & (rng.random(len(R)) < lp.volunteer_quit)
@@ -86,7 +92,8 @@ def fill_offices(model) -> None:
         members, roles, cols, cand = R.person[sl], R.role[sl], R.col[sl], standing[sl]
         c_idx = np.flatnonzero(cand)
         holders = members[roles == OFFICE]
-        if len(holders) and rng.random() < lp.self_recruitment:
+        self_rec = model.levers.self_recruitment[o]
+        if len(holders) and rng.random() < (lp.self_recruitment if np.isnan(self_rec) else self_rec):
             cp = np.repeat(members[c_idx], len(holders))
             hp = np.tile(holders, len(c_idx))
             tied = model.ties.has(cp, hp).reshape(len(c_idx), len(holders)).any(axis=1)
@@ -94,7 +101,8 @@ def fill_offices(model) -> None:
                 c_idx = c_idx[tied]
         cm = members[c_idx]
         # the sitting board prefers people like themselves (recruiter homophily, FACTS §4.1)
-        like_board = (p.origin[cm][:, None] == p.origin[holders][None, :]).mean(axis=1) if len(holders) else np.ones(len(cm))
+        like_board = ((p.origin[cm][:, None] == p.origin[holders][None, :]).mean(axis=1)
+                      if len(holders) and not model.levers.open_board[o] else np.ones(len(cm)))
         w = ((1.0 + 2.0 * (roles[c_idx] == VOLUNTEER)) * (0.2 + p.literacy[cm])
              * np.exp(-2.0 * np.maximum(0.0, model.orgs.language_demand[o] - p.norwegian[cm]))
              * model.params.recruitment.homophily ** (1.0 - like_board))

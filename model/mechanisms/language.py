@@ -5,8 +5,8 @@ FACTS §4.4: language grows with residence time, formal training and practice in
 training in the introduction programme, labour migrants have none. Adults learn more slowly with
 age (assumption). Each month an immigrant closes a share of the gap to full skill:
 ``base + training·[in training] + practice·(bridging share + [active in a majority organisation])
-+ work·[employed]``, times an age factor. ``model.extra_language_gain`` lets interventions add
-courses on the same lever.
++ work·[employed]``, times an age factor. ``levers.language_gain`` lets interventions add
+courses, cafés and practice on the same lever.
 
 Dugnad literacy (knowing how Norwegian organisations work, FACTS §4.2–4.3) is learnt by doing:
 being active in a majority organisation, and slowly with residence.
@@ -42,7 +42,7 @@ def step(model) -> None:
     majority_org = active_in_majority_org(model)
     rate = (lp.base_gain + lp.training_gain * in_training(model)
             + lp.practice_gain * (bridge_share + majority_org) + lp.work_gain * p.employed
-            + model.extra_language_gain)
+            + model.levers.language_gain)
     age_factor = np.where(p.age < 18, 2.0, np.clip(1.0 - lp.age_slowdown * np.maximum(0.0, p.age - 25), 0.3, 1.0))
     gain = np.where(learner, (1.0 - p.norwegian) * np.minimum(rate * age_factor, 1.0), 0.0)
     p.norwegian += gain.astype(np.float32)

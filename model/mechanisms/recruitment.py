@@ -17,7 +17,10 @@ person asks a minority person.
 Without being asked, an informed person may also seek an organisation: information comes from ties
 who are active (networks carry information, FACTS §4.2), from the municipality's channels for
 organisations linked to it (reached in proportion to dugnad literacy), and — for newcomers —
-from their own group's minority organisation, where they go first (FACTS §4.5).
+from their own group's minority organisation, where they go first (FACTS §4.5). Interventions add
+information (``levers.info``: campaigns, drop-in offices, mentors), raise asking
+(``levers.ask_boost``, ``levers.activity``) and openness (``levers.openness_extra``), and can aim
+some outside asks at an under-represented group (``levers.targeted``).
 """
 
 from __future__ import annotations
@@ -78,15 +81,22 @@ def ask(model) -> None:
     age = p.age[R.person]
     can_ask = ((R.role >= MEMBER) | (~formal & (R.role >= PARTICIPANT)) | ((age >= 13) & (age < 18))) & (age >= 13)
     active_count = (p.mem_role > 0).sum(axis=1)
-    rate = rp.ask_rate * np.where(R.role >= VOLUNTEER, rp.volunteer_ask_multiplier, 1.0) * wants_members(model, R)[R.org]
+    lv = model.levers
+    rate = (rp.ask_rate * np.where(R.role >= VOLUNTEER, rp.volunteer_ask_multiplier, 1.0) * wants_members(model, R)[R.org]
+            * lv.ask_boost[R.org] * lv.activity[R.org])
     fire = can_ask & (rng.random(len(R)) < rate)
     asker = R.person[fire].astype(np.int64)
     org = R.org[fire].astype(np.int64)
     if not len(asker):
         return
-    outside = rng.random(len(asker)) < model.orgs.openness[org]
+    outside = rng.random(len(asker)) < np.minimum(1.0, model.orgs.openness[org] + lv.openness_extra[org])
     target = np.where(outside, random_in_group(model.nb_groups, model.orgs.neighbourhood[org], rng),
                       model.ties.random_neighbour(asker, rng)).astype(np.int64)
+    # targeted information (open recruitment): some outside asks go to the under-represented group
+    if lv.target_groups is not None:
+        aim = outside & (rng.random(len(asker)) < lv.targeted[org])
+        aimed = random_in_group(lv.target_groups, model.orgs.neighbourhood[org[aim]], rng)
+        target[aim] = np.where(aimed >= 0, aimed, target[aim])
     valid = target >= 0
     t = np.where(valid, target, 0)
     # the recruiter's own choice among ties: people like themselves, not low-status people
@@ -110,7 +120,7 @@ def seek(model) -> None:
     active = (p.mem_role > 0).any(axis=1)
     indptr, nbr = model.ties.csr()
     active_ties = np.bincount(np.repeat(np.arange(n), np.diff(indptr)), weights=active[nbr], minlength=n)
-    info = 0.3 * p.literacy + 0.7 * np.minimum(1.0, active_ties / 3.0)
+    info = np.minimum(1.0, 0.3 * p.literacy + 0.7 * np.minimum(1.0, active_ties / 3.0) + model.levers.info)
     free = (p.mem_org < 0).any(axis=1)
     who = np.flatnonzero(free & (p.age >= 16) & (rng.random(n) < rp.self_join_rate * info))
     if not len(who):
@@ -130,7 +140,7 @@ def seek(model) -> None:
             org[i] = opts[rng.integers(len(opts))]
     # 3) the municipality's channels (linked organisations), reached by those who know where to look
     rest = org < 0
-    channel = rest & (rng.random(len(who)) < p.literacy[who])
+    channel = rest & (rng.random(len(who)) < p.literacy[who] + model.levers.info[who])
     linked = model.linked_groups()
     org[channel] = random_in_group(linked, p.municipality[who[channel]], rng)
     # 4) otherwise an organisation seen in the neighbourhood

@@ -14,6 +14,11 @@ ties only; mixed organisations and workplaces produce bridging ties (FACTS §4.5
 organisations gain one at ``link_rate`` (minority organisations at ``minority_link_factor`` of it,
 FACTS §4.5, §4.8), doubled in municipalities with a voluntary-sector policy (Bråten et al. 2017);
 they lapse at ``link_decay``. The step is run by each :class:`~model.agents.Municipality`.
+
+Interventions add meetings (``levers.meetings``: mentor pairs, café visits, joint activities; the
+formation chance is multiplied by the meeting's affinity, e.g. a mentor-matching quality), raise
+organisations' activity (``levers.activity``: grants, shared premises) and their chance of a linking
+tie (``levers.link_boost``: arranged meetings, drop-in offices, grants).
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ def meetings(model) -> tuple[np.ndarray, np.ndarray]:
     # organisations: volunteers and office holders meet more
     R = model.roster()
     if len(R) and mr.get("organisation", 0) > 0:
-        rate = mr["organisation"] * np.where(R.role >= VOLUNTEER, 1.5, 1.0) * model.orgs.meet_factor[R.org]
+        rate = (mr["organisation"] * np.where(R.role >= VOLUNTEER, 1.5, 1.0) * model.orgs.meet_factor[R.org]
+                * model.levers.activity[R.org])
         meet = rng.random(len(R)) < np.minimum(rate, 1.0)
         e = R.random_member(R.org[meet], rng)
         out_a.append(R.person[meet].astype(np.int64))
@@ -101,14 +107,17 @@ def step(model) -> None:
     model.ties.decay(tp.decay, tp.drop_below)
     a1, b1 = meetings(model)
     a2, b2 = triads(model)
-    a = np.concatenate([a1, a2])
-    b = np.concatenate([b1, b2])
+    # meetings arranged by interventions (mentor pairs, language cafés, joint activities)
+    extra = model.levers.meetings
+    a = np.concatenate([a1, a2, *(m[0] for m in extra)])
+    b = np.concatenate([b1, b2, *(m[1] for m in extra)])
+    affinity = np.concatenate([np.ones(len(a1) + len(a2)), *(m[2] for m in extra)])
     ok = (a >= 0) & (b >= 0) & (a != b)
-    a, b = a[ok], b[ok]
+    a, b, affinity = a[ok], b[ok], affinity[ok]
     if not len(a):
         return
     exists = model.ties.has(a, b)
-    new_ok = ~exists & (rng.random(len(a)) < form_probability(model, a, b))
+    new_ok = ~exists & (rng.random(len(a)) < np.minimum(1.0, form_probability(model, a, b) * affinity))
     keep = exists | new_ok
     model.ties.add(a[keep], b[keep], NEW_TIE_STRENGTH, refresh=tp.refresh)
 
@@ -120,7 +129,7 @@ def update_links(model, municipality: int, policy: bool) -> None:
     if not len(mine):
         return
     rate = tp.link_rate * np.where(o.minority[mine], tp.minority_link_factor, 1.0) * (2.0 if policy else 1.0)
-    rate = np.where(o.formal[mine], rate, rate * 0.2)
+    rate = np.where(o.formal[mine], rate, rate * 0.2) * model.levers.link_boost[mine]
     gain = ~o.linked[mine] & (rng.random(len(mine)) < rate)
     lose = o.linked[mine] & (o.kind[mine] != model.volunteer_centre_kind) & (rng.random(len(mine)) < tp.link_decay)
     o.linked[mine[gain]] = True

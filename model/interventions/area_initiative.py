@@ -1,0 +1,118 @@
+"""Area-based initiatives (Groruddalen): organisation training, help for traditional clubs to
+recruit in diverse areas, and shared premises — for some years, until the funding ends.
+
+FACTS §5: training new organisations in running an organisation, helping traditional clubs recruit
+in diverse areas, shared premises; risk: initiatives fade when funding ends. §7: Veitvet, Oslo —
+many ethnic associations, few traditional Norwegian ones; the area initiative set up meeting places
+and a drop-in office. §4.3: diversity work needs time, money and skills that local clubs lack.
+
+In the chosen ``neighbourhoods``, while the funding lasts (``start_month`` to ``end_month``):
+
+* **organisation training**: office holders of minority and informal organisations in the area
+  take a course in running an organisation; their dugnad literacy (knowledge of member democracy,
+  applications, reporting) closes ``training_gain`` of its gap each month while enrolled — a
+  personal skill that stays; the initiative also connects these organisations to the municipality
+  (``levers.link_boost`` × ``link_boost``);
+* **recruitment help** for traditional (majority) clubs in the area: ``levers.openness_extra``
+  + ``extra_openness`` and ``levers.ask_boost`` × ``ask_boost``;
+* **shared premises**: organisations in the area get ``levers.activity`` × ``premises_activity``,
+  and each month ``premises_meet_rate`` of their participants meet someone from another
+  organisation in the premises (extra meetings).
+
+When the funding ends every lever returns to neutral; only what people learned and the ties and
+memberships that formed remain — whether the effect lasts is an output. Cost:
+``nok_per_year`` (plus ``nok_per_trainee`` per office holder trained), shared among the persons
+active in the area's organisations (benefits).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import field_validator
+
+from model.interventions.base import Intervention
+from model.schema import InterventionParams, P
+from model.state import OFFICE
+
+
+class Params(InterventionParams):
+    """A neighbourhood programme for organisations, funded for some years."""
+
+    type: Literal["area_initiative"] = "area_initiative"
+    neighbourhoods: list[int] = P([0], "assumption", "neighbourhood numbers (from 0) the initiative covers")
+    organisation_training: bool = P(True, "data", "train office holders of minority and informal organisations (FACTS §5)")
+    training_gain: float = P(0.05, "assumption", "monthly share of an office holder's dugnad-literacy gap closed by the training", ge=0, le=1)
+    link_boost: float = P(3.0, "assumption", "multiplier on linking-tie formation for trained organisations", ge=1)
+    recruitment_help: bool = P(True, "data", "help traditional clubs recruit in diverse areas (FACTS §5)")
+    extra_openness: float = P(0.2, "assumption", "added chance a club's ask goes outside the asker's ties", ge=0, le=1)
+    ask_boost: float = P(1.5, "assumption", "multiplier on asking in helped clubs", ge=1, le=10)
+    shared_premises: bool = P(True, "data", "shared premises for the area's organisations (FACTS §5)")
+    premises_activity: float = P(1.3, "assumption", "activity multiplier from having premises", ge=1, le=5)
+    premises_meet_rate: float = P(0.05, "assumption", "monthly chance a participant meets someone of another organisation in the premises", ge=0, le=1)
+    nok_per_year: float = P(2_000_000.0, "assumption", "programme budget per year, NOK", ge=0)
+    nok_per_trainee: float = P(5000.0, "assumption", "course cost per office holder trained, NOK", ge=0)
+
+    @field_validator("neighbourhoods")
+    @classmethod
+    def _nbs(cls, v: list[int]) -> list[int]:
+        if not v:
+            raise ValueError("must list at least one neighbourhood")
+        if any(x < 0 for x in v):
+            raise ValueError(f"neighbourhood numbers must be ≥ 0 (got {v})")
+        return v
+
+
+class AreaInitiative(Intervention):
+    params_class = Params
+
+    def __init__(self, model, params: Params):
+        super().__init__(model, params)
+        o = model.orgs
+        self.area_orgs = np.flatnonzero(np.isin(o.neighbourhood, params.neighbourhoods))
+        self.trained = np.zeros(len(model.people), bool)
+        self.trainees = 0
+
+    def grow(self, n_persons: int) -> None:
+        self.trained = np.concatenate([self.trained, np.zeros(n_persons - len(self.trained), bool)])
+
+    def apply(self, model) -> None:
+        pr, lv, rng, o, p = self.params, model.levers, model.rng, model.orgs, model.people
+        area = self.area_orgs
+        if not len(area):
+            self.spend(pr.nok_per_year / 12.0)
+            return
+        R = model.roster()
+        in_area = np.isin(R.org, area)
+        if pr.organisation_training:
+            small = area[o.minority[area] | ~o.formal[area]]
+            board = in_area & np.isin(R.org, small) & (R.role == OFFICE)
+            leaders = np.unique(R.person[board]).astype(np.int64)
+            new = leaders[~self.trained[leaders]]
+            self.trained[new] = True
+            self.trainees += len(new)
+            self.spend(len(new) * pr.nok_per_trainee)
+            p.literacy[leaders] += ((1.0 - p.literacy[leaders]) * pr.training_gain).astype(np.float32)
+            lv.link_boost[small] *= pr.link_boost
+        if pr.recruitment_help:
+            clubs = area[~o.minority[area]]
+            lv.openness_extra[clubs] += pr.extra_openness
+            lv.ask_boost[clubs] *= pr.ask_boost
+        if pr.shared_premises:
+            lv.activity[area] *= pr.premises_activity
+            entries = np.flatnonzero(in_area)
+            meet = entries[rng.random(len(entries)) < pr.premises_meet_rate]
+            if len(meet) and len(area) > 1:
+                other = area[rng.integers(0, len(area), len(meet))]
+                ok = (other != R.org[meet]) & (R.size[other] > 0)
+                meet, other = meet[ok], other[ok]
+                lv.meet(R.person[meet], R.person[R.random_member(other, rng)])
+        active = np.unique(R.person[in_area]).astype(np.int64)
+        budget = pr.nok_per_year / 12.0
+        self.spend(budget)
+        if len(active):
+            self.give(active, budget / len(active), cost=False)
+
+    def report(self) -> dict:
+        return {"organisations_in_area": len(self.area_orgs), "office_holders_trained": self.trainees}

@@ -1,0 +1,114 @@
+"""A shock of arrivals, with volunteer mobilisation: the 2015–16 refugee influx or the 2004 EU
+enlargement's labour migration.
+
+FACTS §4.12: acute phases. EU enlargement 2004 (labour migration; Caritas centres teach
+Norwegian); the refugee influx 2015–16, when established organisations and new social-media
+networks mobilised fast, most contributions followed a request, and new volunteers were mostly
+highly educated women. FACTS §6 and Norwegian settlement policy: refugees are settled across
+municipalities and neighbourhoods.
+
+``persons`` newcomers (in households of the origin mix ``origins``) arrive evenly over the months
+from ``start_month`` to ``end_month`` (default: 12 months). Each household settles in a
+neighbourhood: with ``dispersal`` anywhere (weighted by population), otherwise in the municipality's
+immigrant cluster (the neighbourhoods where others of immigrant background live). They are new
+households exactly like those of migration turnover (:func:`model.mechanisms.migration.renew_households`):
+no ties, no memberships, little Norwegian, the right to training for refugees and families.
+
+Mobilisation while arrivals last and ``mobilisation_months`` after: members of humanitarian
+organisations and volunteer centres ask ``mobilisation_ask_boost`` times as often (asking is how
+most contributions start), and media coverage adds ``media_information`` to what majority adults
+know of where to help (``levers.info``). Whether people volunteer, and who, is left to the
+recruitment mechanism.
+
+Cost: ``nok_per_arrival`` (0 by default: settlement grants are not civil-society resources).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import field_validator
+
+from model.interventions.base import Intervention
+from model.schema import InterventionParams, P
+from model.state import IMMIGRANT, KINDS, MAJORITY, REASONS
+
+MEAN_HOUSEHOLD = 2.6  # persons per arriving household with the immigrant household mix (population._household_sizes)
+
+
+class Params(InterventionParams):
+    """Newcomers arriving over some months, and the volunteer mobilisation that follows."""
+
+    type: Literal["arrivals"] = "arrivals"
+    persons: int = P(300, "assumption", "newcomers arriving in all (approximate: whole households arrive)", ge=0, le=1_000_000)
+    origins: dict[str, float] = P({"Syria": 0.6, "Eritrea": 0.15, "Afghanistan": 0.15, "Iraq": 0.1}, "data",
+                                  "origin mix of the newcomers (names from the origin-group file; default: the 2015 refugee influx)")
+    reason: Literal["labour", "refugee", "family", "study"] = P("refugee", "data", "migration reason (sets the right to free Norwegian training)")
+    dispersal: float = P(0.7, "data", "chance a household is settled anywhere (settlement policy) rather than in the immigrant cluster", ge=0, le=1)
+    mobilisation_months: int = P(6, "assumption", "months after the last arrival that mobilisation lasts", ge=0, le=120)
+    mobilisation_ask_boost: float = P(3.0, "data", "asking multiplier in humanitarian organisations and volunteer centres (FACTS §4.12: most contributions followed a request)", ge=1, le=20)
+    media_information: float = P(0.15, "assumption", "extra information of majority adults about where to help, during mobilisation (0–1)", ge=0, le=1)
+    nok_per_arrival: float = P(0.0, "assumption", "cost booked per newcomer, NOK", ge=0)
+
+    @field_validator("origins")
+    @classmethod
+    def _origins(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v:
+            raise ValueError("must name at least one origin group")
+        if any(x < 0 for x in v.values()) or sum(v.values()) <= 0:
+            raise ValueError("weights must be ≥ 0 and not all zero")
+        return v
+
+    def months_of_arrival(self) -> int:
+        return (self.end_month - self.start_month) if self.end_month is not None else 12
+
+
+MOBILISED_KINDS = (KINDS.index("humanitarian"), KINDS.index("volunteer_centre"))
+
+
+class Arrivals(Intervention):
+    params_class = Params
+
+    def __init__(self, model, params: Params):
+        super().__init__(model, params)
+        names = list(model.origins["group"])
+        self.origin_idx = np.array([names.index(g) for g in params.origins])
+        w = np.array(list(params.origins.values()), float)
+        self.origin_w = w / w.sum()
+        self.arrived = 0
+        self.last_arrival_month = params.start_month + params.months_of_arrival() - 1
+
+    def active(self, month: int) -> bool:
+        # arrivals stop at end_month; mobilisation goes on for mobilisation_months
+        return self.params.start_month <= month <= self.last_arrival_month + self.params.mobilisation_months
+
+    def apply(self, model) -> None:
+        pr, rng, lv, p = self.params, model.rng, model.levers, model.people
+        if model.month <= self.last_arrival_month:
+            months = pr.months_of_arrival()
+            k = pr.persons / MEAN_HOUSEHOLD / months
+            n_hh = int(k) + int(rng.random() < k - int(k))
+            if n_hh:
+                origins = self.origin_idx[rng.choice(len(self.origin_idx), n_hh, p=self.origin_w)]
+                rows = model.add_households(origins, self._settle(model, n_hh), REASONS.index(pr.reason))
+                self.arrived += len(rows)
+                self.spend(len(rows) * pr.nok_per_arrival)
+        mobilised = np.isin(model.orgs.kind, MOBILISED_KINDS)
+        lv.ask_boost[mobilised] *= pr.mobilisation_ask_boost
+        majority = (p.background == MAJORITY) & (p.age >= 18)
+        lv.info[majority] = np.minimum(1.0, lv.info[majority] + pr.media_information)
+
+    def _settle(self, model, n: int) -> np.ndarray:
+        p, rng = model.people, model.rng
+        n_nb = len(model.nb_municipality)
+        everyone = np.bincount(p.neighbourhood, minlength=n_nb).astype(float) + 1e-9
+        immigrant = np.bincount(p.neighbourhood[p.background == IMMIGRANT], minlength=n_nb).astype(float)
+        cluster = immigrant ** 2 + 1e-9  # concentrated where others of immigrant background live
+        spread = rng.random(n) < self.params.dispersal
+        out = np.where(spread, rng.choice(n_nb, n, p=everyone / everyone.sum()),
+                       rng.choice(n_nb, n, p=cluster / cluster.sum()))
+        return out.astype(np.int32)
+
+    def report(self) -> dict:
+        return {"arrived": self.arrived}

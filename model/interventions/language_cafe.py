@@ -1,0 +1,110 @@
+"""Language cafés: volunteer-run Norwegian practice.
+
+FACTS §4.4, §5: language grows with practice in mixed settings — language cafés and walking groups
+run by volunteers (volunteer centres, humanitarian and church organisations).
+
+Each municipality's host organisation (by default its volunteer centre) holds ``sessions_per_month``
+sessions. People in the target hear of the café and come with a monthly chance
+``join_rate × information`` (information: dugnad literacy, active ties, ``levers.info``) until the
+café is full (``capacity`` regulars per café); regulars stop coming with ``quit_rate``.
+
+Levers: ``levers.language_gain`` (``gain_per_session`` per session) and meetings with the host's
+volunteers (``levers.meetings``), which become ties — mostly bridging — only through the ordinary
+tie-formation mechanism (shared language, homophily).
+
+Cost: ``nok_per_session`` (room, coffee). The volunteers' time is valued at
+``volunteer_hour_nok`` per hour and booked as the regulars' benefit (unpaid, so not a cost).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from model.interventions.base import Intervention
+from model.interventions.common import draw
+from model.schema import InterventionParams, P, Target
+from model.state import KINDS, VOLUNTEER
+
+
+class Params(InterventionParams):
+    """Volunteer-run language café in every municipality."""
+
+    type: Literal["language_cafe"] = "language_cafe"
+    target: Target = P(Target(backgrounds=["immigrant"], age_min=16, max_norwegian=0.85), "assumption",
+                       "who may come (default: immigrants 16+ with Norwegian ≤ 0.85)")
+    host: Literal["volunteer_centre", "humanitarian", "religious"] = P("volunteer_centre", "data", "kind of organisation whose volunteers run the café (FACTS §5)")
+    sessions_per_month: float = P(4.0, "assumption", "sessions held per month", ge=0, le=31)
+    capacity: int = P(25, "assumption", "regulars per café", ge=0)
+    join_rate: float = P(0.05, "assumption", "monthly chance a fully informed person in the target starts coming", ge=0, le=1)
+    quit_rate: float = P(0.1, "assumption", "monthly chance a regular stops coming", ge=0, le=1)
+    gain_per_session: float = P(0.001, "assumption", "extra share of the Norwegian gap closed per session attended", ge=0, le=0.1)
+    meetings_per_session: float = P(0.5, "assumption", "volunteers a regular talks with per session (extra meetings)", ge=0, le=10)
+    session_hours: float = P(2.0, "assumption", "hours per session", gt=0, le=12)
+    regulars_per_volunteer: float = P(4.0, "assumption", "regulars per volunteer at a table", gt=0)
+    nok_per_session: float = P(500.0, "assumption", "running cost per session (room, coffee), NOK", ge=0)
+    volunteer_hour_nok: float = P(300.0, "assumption", "value of one volunteer hour, NOK (benefit to regulars, not a cost)", ge=0)
+
+
+class LanguageCafe(Intervention):
+    params_class = Params
+
+    def __init__(self, model, params: Params):
+        super().__init__(model, params)
+        self.regular = np.zeros(len(model.people), bool)
+        self.hosts = {}
+        kind = KINDS.index(params.host)
+        o = model.orgs
+        for m in range(model.n_municipalities):
+            mine = np.flatnonzero((o.municipality == m) & (o.kind == kind))
+            if len(mine):
+                self.hosts[m] = int(mine[0]) if params.host == "volunteer_centre" else mine
+        self.visits = 0
+
+    def grow(self, n_persons: int) -> None:
+        self.regular = np.concatenate([self.regular, np.zeros(n_persons - len(self.regular), bool)])
+
+    def _host_volunteers(self, model, m: int) -> np.ndarray:
+        R = model.roster()
+        hosts = np.atleast_1d(self.hosts[m])
+        sel = np.isin(R.org, hosts) & (R.role >= VOLUNTEER)
+        return np.unique(R.person[sel]).astype(np.int64)
+
+    def apply(self, model) -> None:
+        p, pr, rng = model.people, self.params, model.rng
+        # a regular whose row was taken over by a new household is not a regular
+        self.regular &= ~(p.arrived_month == model.month)
+        regs = np.flatnonzero(self.regular)
+        self.regular[regs[rng.random(len(regs)) < pr.quit_rate]] = False
+        inside = pr.target.mask(model)
+        self.regular &= inside
+        bond, bridge = model.tie_counts()
+        info = np.minimum(1.0, 0.5 * p.literacy + 0.3 * np.minimum(1.0, (bond + bridge) / 5.0) + model.levers.info)
+        for m, _ in self.hosts.items():
+            vols = self._host_volunteers(model, m)
+            if not len(vols):
+                continue  # no volunteers, no café
+            here = p.municipality == m
+            room = pr.capacity - int((self.regular & here).sum())
+            cand = np.flatnonzero(inside & here & ~self.regular)
+            comes = cand[rng.random(len(cand)) < pr.join_rate * info[cand]]
+            if room > 0 and len(comes):
+                self.regular[draw(rng, comes, np.ones(len(comes)), room)] = True
+            who = np.flatnonzero(self.regular & here)
+            if not len(who):
+                continue
+            sessions = rng.binomial(int(np.ceil(pr.sessions_per_month)), min(1.0, pr.sessions_per_month / max(np.ceil(pr.sessions_per_month), 1)), len(who))
+            model.levers.language_gain[who] += pr.gain_per_session * sessions
+            k = rng.poisson(pr.meetings_per_session * sessions)
+            a = np.repeat(who, k)
+            model.levers.meet(a, vols[rng.integers(0, len(vols), len(a))])
+            self.spend(pr.nok_per_session * pr.sessions_per_month)
+            self.give(who, sessions * pr.session_hours * pr.volunteer_hour_nok / pr.regulars_per_volunteer, cost=False)
+            self.visits += int(sessions.sum())
+
+    def idle(self, model) -> None:
+        self.regular[:] = False
+
+    def report(self) -> dict:
+        return {"visits": self.visits}
