@@ -75,7 +75,7 @@ def cmd_run(args) -> int:
     from tqdm import tqdm
 
     from model.model import DugnadModel
-    from model.outputs import write_run
+    from model.outputs import TABLES, write_run
     from model.summary import summary_text
 
     sc = load_scenario(args.scenario, _overrides(args))
@@ -93,7 +93,7 @@ def cmd_run(args) -> int:
     path = write_run(m, out, args.format, scenario_file=str(args.scenario), force=args.force)
     print(summary_text(m, wall))
     print(f"\nOutput: {path}/  (manifest.json, " + ", ".join(f"{t}.{args.format}" for t in
-                                                          ("timeseries", "persons", "organisations", "memberships", "ties")) + ")")
+                                                          TABLES) + ")")
     return 0
 
 

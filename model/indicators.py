@@ -121,6 +121,12 @@ def snapshot(model) -> list[dict]:
     for r in rows[1:]:
         for k in ("immigrant_share_members", "immigrant_share_volunteers", "immigrant_share_offices", "linked_orgs"):
             r[k] = float("nan")
+    # money spent so far by the scenario's interventions (same on every group's row)
+    costs = model.intervention_costs()
+    for r in rows:
+        r["cost_nok"] = float(sum(costs.values()))
+        for label, nok in costs.items():
+            r[f"cost_nok.{label}"] = float(nok)
     return rows
 
 
@@ -135,6 +141,9 @@ class Observer:
         self.rows.extend(snapshot(self.model))
 
     def table(self) -> pd.DataFrame:
-        df = pd.DataFrame(self.rows, columns=["month", "group", *INDICATORS])
+        """One row per (month, group): the indicators, then ``cost_nok`` (cumulative NOK spent by
+        all interventions before the month's snapshot) and ``cost_nok.<intervention>`` per intervention."""
+        cost_cols = ["cost_nok", *(f"cost_nok.{iv.label}" for iv in self.model.interventions)]
+        df = pd.DataFrame(self.rows, columns=["month", "group", *INDICATORS, *cost_cols])
         df["persons"] = df["persons"].astype("int64")
         return df

@@ -1,7 +1,9 @@
 """Output tables and the run manifest, written atomically.
 
 A run folder holds ``manifest.json`` and the tables ``timeseries``, ``persons``, ``organisations``,
-``memberships`` and ``ties`` as Parquet (default) or CSV. Everything is first written to a hidden
+``memberships``, ``ties`` and ``benefits`` (who received what from each intervention,
+:mod:`model.benefits`) as Parquet (default) or CSV. The manifest's ``interventions`` list and the
+time series' ``cost_nok`` columns carry each intervention's cumulative cost. Everything is first written to a hidden
 temporary folder beside the target and then renamed into place, so a crash never leaves a
 half-written run folder.
 """
@@ -36,7 +38,7 @@ from model.state import (
     VOLUNTEER,
 )
 
-TABLES = ("timeseries", "persons", "organisations", "memberships", "ties")
+TABLES = ("timeseries", "persons", "organisations", "memberships", "ties", "benefits")
 
 
 class OutputError(DugnadError):
@@ -158,7 +160,7 @@ def ties_table(model) -> pd.DataFrame:
 def tables(model) -> dict[str, pd.DataFrame]:
     return {"timeseries": model.observer.table(), "persons": persons_table(model),
             "organisations": organisations_table(model), "memberships": memberships_table(model),
-            "ties": ties_table(model)}
+            "ties": ties_table(model), "benefits": model.benefits.table()}
 
 
 # ----------------------------------------------------------------------------- manifest
@@ -203,6 +205,17 @@ def population_summary(model) -> dict:
     }
 
 
+def interventions_summary(model) -> list[dict]:
+    """Per intervention: what it cost, what persons received, how many it reached, and its own counts."""
+    out = []
+    for iv in model.interventions:
+        pr = iv.params
+        out.append({"name": iv.label, "type": pr.type, "start_month": pr.start_month, "end_month": pr.end_month,
+                    "cost_nok": round(iv.cost_nok, 2), "benefits_nok": round(iv.benefit_nok, 2),
+                    "persons_reached": len(iv.reached), **iv.report()})
+    return out
+
+
 def manifest(model, scenario_file: str | None, extra: dict | None = None) -> dict:
     return {
         "dugnad_manifest": 1,
@@ -218,6 +231,7 @@ def manifest(model, scenario_file: str | None, extra: dict | None = None) -> dic
         "timings_s": {k: round(v, 4) for k, v in model.timings.items()},
         "mechanism_s": {k: round(v, 4) for k, v in model.mechanism_seconds.items()},
         "population": population_summary(model),
+        "interventions": interventions_summary(model),
         **(extra or {}),
     }
 

@@ -68,4 +68,12 @@ def summary_text(model, wall_s: float | None = None) -> str:
                  "(research: Frivillig innsats 2009 36% vs 49% = 0.73; SSB 2016: under 0.5)")
     lines.append("Research targets (FACTS §2-3): took part 43% (immigrant background) vs 70% (rest); "
                  "youth members: minority boys 59%, girls 47%, majority higher")
+    if model.interventions:
+        lines.append("")
+        lines.append("Interventions (cost = NOK spent; received = value reaching persons, incl. unpaid volunteer time)")
+        for iv in model.interventions:
+            pr = iv.params
+            window = f"months {pr.start_month}–{pr.end_month - 1 if pr.end_month else model.month - 1}"
+            lines.append(f"  {iv.label} ({pr.type}, {window}): cost NOK {iv.cost_nok:,.0f}, received NOK "
+                         f"{iv.benefit_nok:,.0f}, persons reached {len(iv.reached):,}")
     return "\n".join(lines)

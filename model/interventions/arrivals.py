@@ -7,14 +7,15 @@ networks mobilised fast, most contributions followed a request, and new voluntee
 highly educated women. FACTS §6 and Norwegian settlement policy: refugees are settled across
 municipalities and neighbourhoods.
 
-``persons`` newcomers (in households of the origin mix ``origins``) arrive evenly over the months
-from ``start_month`` to ``end_month`` (default: 12 months). Each household settles in a
+``persons`` newcomers (in households of the origin mix ``origins``) arrive evenly over
+``arrival_months`` months from ``start_month``. Each household settles in a
 neighbourhood: with ``dispersal`` anywhere (weighted by population), otherwise in the municipality's
 immigrant cluster (the neighbourhoods where others of immigrant background live). They are new
 households exactly like those of migration turnover (:func:`model.mechanisms.migration.renew_households`):
 no ties, no memberships, little Norwegian, the right to training for refugees and families.
 
-Mobilisation while arrivals last and ``mobilisation_months`` after: members of humanitarian
+Mobilisation while arrivals last and ``mobilisation_months`` after (``end_month``, if given, ends
+arrivals and mobilisation alike): members of humanitarian
 organisations and volunteer centres ask ``mobilisation_ask_boost`` times as often (asking is how
 most contributions start), and media coverage adds ``media_information`` to what majority adults
 know of where to help (``levers.info``). Whether people volunteer, and who, is left to the
@@ -34,7 +35,7 @@ from model.interventions.base import Intervention
 from model.schema import InterventionParams, P
 from model.state import IMMIGRANT, KINDS, MAJORITY, REASONS
 
-MEAN_HOUSEHOLD = 2.6  # persons per arriving household with the immigrant household mix (population._household_sizes)
+MEAN_HOUSEHOLD = 2.73  # persons per arriving household with the immigrant household mix (population._household_sizes)
 
 
 class Params(InterventionParams):
@@ -42,6 +43,7 @@ class Params(InterventionParams):
 
     type: Literal["arrivals"] = "arrivals"
     persons: int = P(300, "assumption", "newcomers arriving in all (approximate: whole households arrive)", ge=0, le=1_000_000)
+    arrival_months: int = P(12, "assumption", "months over which they arrive, from start_month", ge=1, le=600)
     origins: dict[str, float] = P({"Syria": 0.6, "Eritrea": 0.15, "Afghanistan": 0.15, "Iraq": 0.1}, "data",
                                   "origin mix of the newcomers (names from the origin-group file; default: the 2015 refugee influx)")
     reason: Literal["labour", "refugee", "family", "study"] = P("refugee", "data", "migration reason (sets the right to free Norwegian training)")
@@ -60,9 +62,6 @@ class Params(InterventionParams):
             raise ValueError("weights must be ≥ 0 and not all zero")
         return v
 
-    def months_of_arrival(self) -> int:
-        return (self.end_month - self.start_month) if self.end_month is not None else 12
-
 
 MOBILISED_KINDS = (KINDS.index("humanitarian"), KINDS.index("volunteer_centre"))
 
@@ -77,17 +76,16 @@ class Arrivals(Intervention):
         w = np.array(list(params.origins.values()), float)
         self.origin_w = w / w.sum()
         self.arrived = 0
-        self.last_arrival_month = params.start_month + params.months_of_arrival() - 1
+        self.last_arrival_month = params.start_month + params.arrival_months - 1
 
     def active(self, month: int) -> bool:
-        # arrivals stop at end_month; mobilisation goes on for mobilisation_months
-        return self.params.start_month <= month <= self.last_arrival_month + self.params.mobilisation_months
+        # mobilisation goes on for mobilisation_months after the last arrival, unless end_month comes first
+        return super().active(month) and month <= self.last_arrival_month + self.params.mobilisation_months
 
     def apply(self, model) -> None:
         pr, rng, lv, p = self.params, model.rng, model.levers, model.people
         if model.month <= self.last_arrival_month:
-            months = pr.months_of_arrival()
-            k = pr.persons / MEAN_HOUSEHOLD / months
+            k = pr.persons / MEAN_HOUSEHOLD / pr.arrival_months
             n_hh = int(k) + int(rng.random() < k - int(k))
             if n_hh:
                 origins = self.origin_idx[rng.choice(len(self.origin_idx), n_hh, p=self.origin_w)]

@@ -49,6 +49,10 @@ class Intervention:
     def grow(self, n_persons: int) -> None:
         """Called when arrivals add persons; extend per-person state."""
 
+    def report(self) -> dict:
+        """Counts of the intervention's own activity for the manifest (enrolments, meetings ...)."""
+        return {}
+
     # ---------------------------------------------------------------- bookkeeping
     def spend(self, nok: float) -> None:
         self.cost_nok += float(nok)

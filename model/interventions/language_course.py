@@ -9,7 +9,7 @@ Norwegian after 2004, FACTS §4.12) or by an employer at the workplace.
 Lever: ``levers.language_gain`` — each enrolled person closes an extra share of their Norwegian gap
 every month, ``gain_per_weekly_hour × weekly_hours``. Seats are offered each month
 (``seats_per_year / 12``) to people in the target who are not yet enrolled; who signs up depends
-on information (dugnad literacy, active ties) and free time. Learners with heavy work weeks drop
+on information (dugnad literacy, ``levers.info``) and free time; each person gets one seat. Learners with heavy work weeks drop
 out more (``dropout_heavy_work`` above ``heavy_work_hours``), except in employer courses held in
 working hours. In courses run by a voluntary organisation, learners also meet its volunteers (a
 chance of bridging ties through the ordinary tie mechanism).
@@ -58,11 +58,13 @@ class LanguageCourse(Intervention):
     def __init__(self, model, params: Params):
         super().__init__(model, params)
         self.until = np.full(len(model.people), -1, np.int64)   # month the course ends, -1 = not enrolled
+        self.taken = np.zeros(len(model.people), bool)          # has had a seat (one course each)
         self.enrolled_total = 0
         self.dropouts = 0
 
     def grow(self, n_persons: int) -> None:
         self.until = np.concatenate([self.until, np.full(n_persons - len(self.until), -1, np.int64)])
+        self.taken = np.concatenate([self.taken, np.zeros(n_persons - len(self.taken), bool)])
 
     def enrolled(self) -> np.ndarray:
         return np.flatnonzero(self.until > self.model.month)
@@ -76,7 +78,10 @@ class LanguageCourse(Intervention):
         self.until[learners[drop]] = -1
         self.dropouts += int(drop.sum())
         # new enrolments: who hears of the course and has time signs up
-        free = pr.target.mask(model) & (self.until <= model.month) & (p.background != 0)
+        renewed = p.arrived_month == model.month  # a row taken over by a newcomer is a new person
+        self.taken[renewed] = False
+        self.until[renewed] = -1
+        free = pr.target.mask(model) & ~self.taken & (p.background != 0)
         if pr.provider == "employer":
             free &= p.employed
         cand = np.flatnonzero(free)
@@ -84,6 +89,7 @@ class LanguageCourse(Intervention):
         w = (0.2 + p.literacy[cand] + model.levers.info[cand]) * time_left
         new = draw(rng, cand, w, quota(rng, pr.seats_per_year))
         self.until[new] = model.month + pr.course_months
+        self.taken[new] = True
         self.enrolled_total += len(new)
         learners = self.enrolled()
         model.levers.language_gain[learners] += pr.gain_per_weekly_hour * pr.weekly_hours
