@@ -17,8 +17,9 @@ Households learn of the card through channels, each with its own reach, so take-
   Norwegian)²`` (a letter in Norwegian);
 * the **municipality's channels**, each month with ``municipal_reach × parents' dugnad literacy``
   (those already in organised life look there);
-* **word of mouth** along ties, each month with ``word_of_mouth`` per tie to a household that
-  knows (so it spreads inside each group's own networks);
+* **word of mouth** along ties, each month with ``word_of_mouth`` per tie to a household whose
+  child uses the card, told to households with children of school age (so it spreads inside each
+  group's own networks, and reaches last the families with no one in organised leisure);
 * with ``outreach``: letters translated (the Norwegian factor goes) and **minority organisations**
   tell the households of their participants each month with ``outreach_reach``.
 
@@ -44,9 +45,9 @@ class Params(InterventionParams):
     type: Literal["leisure_card"] = "leisure_card"
     target: Target = P(Target(age_min=6, age_max=17.99), "data", "children the card is for (FACTS §5: all children 6–17)")
     yearly_cap_nok: float = P(2000.0, "assumption", "fees paid per child per card year, NOK (in the range of Norwegian pilot schemes)", ge=0)
-    letter_reach: float = P(0.6, "assumption", "chance a household with fluent parents reads the yearly school letter", ge=0, le=1)
+    letter_reach: float = P(0.4, "assumption", "chance a household with fluent parents reads the yearly school letter and registers", ge=0, le=1)
     municipal_reach: float = P(0.03, "assumption", "monthly chance × parents' dugnad literacy of learning of the card from the municipality's channels", ge=0, le=1)
-    word_of_mouth: float = P(0.05, "assumption", "monthly chance per tie to a household that knows of the card", ge=0, le=1)
+    word_of_mouth: float = P(0.02, "assumption", "monthly chance per tie to a household whose child uses the card", ge=0, le=1)
     outreach: bool = P(False, "assumption", "translated letters and information through minority organisations (FACTS §5; COVID-19 experience §4.12)")
     outreach_reach: float = P(0.15, "assumption", "with outreach: monthly chance a minority organisation tells a participant's household", ge=0, le=1)
     admin_nok_per_child_year: float = P(150.0, "assumption", "administration per child using the card per year, NOK", ge=0)
@@ -91,10 +92,13 @@ class LeisureCard(Intervention):
             read = pr.letter_reach * (1.0 if pr.outreach else best_norw ** 2)
             self._learn(np.flatnonzero(rng.random(hh_n) < read), "letter")
         self._learn(np.flatnonzero(rng.random(hh_n) < pr.municipal_reach * model.household_literacy), "municipality")
-        # word of mouth along ties between households
+        # word of mouth along ties, from households using the card to households with school children
         t = model.ties
         ha, hb = p.household[t.a], p.household[t.b]
-        tell = np.concatenate([hb[self.aware[ha] & ~self.aware[hb]], ha[self.aware[hb] & ~self.aware[ha]]])
+        using = np.zeros(hh_n, bool)
+        using[p.household[self.paid_this_year > 0]] = True
+        listens = model.has_school_child & ~self.aware
+        tell = np.concatenate([hb[using[ha] & listens[hb]], ha[using[hb] & listens[ha]]])
         self._learn(tell[rng.random(len(tell)) < pr.word_of_mouth], "word_of_mouth")
         if pr.outreach:
             R = model.roster()
