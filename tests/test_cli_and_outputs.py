@@ -31,7 +31,7 @@ def run_dir(tmp_path_factory):
 def test_run_writes_every_table_and_manifest(run_dir):
     names = {p.name for p in run_dir.iterdir()}
     assert names == {"manifest.json", "timeseries.parquet", "persons.parquet", "organisations.parquet",
-                     "memberships.parquet", "ties.parquet"}
+                     "memberships.parquet", "ties.parquet", "benefits.parquet"}
     persons = read_table(run_dir, "persons")
     assert set(PERSON_COLS) <= set(persons.columns)
     assert persons["income_decile"].between(1, 10).all()
