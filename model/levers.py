@@ -28,6 +28,7 @@ class Levers:
     ``ask_boost`` (multiplier on asking), ``activity`` (multiplier on meetings and asking: what a
     grant or shared premises buys), ``link_boost`` (multiplier on gaining a linking tie),
     ``invite`` (multiplier on under-represented members being asked to do unpaid work),
+    ``volunteer_ask`` (multiplier on any member being asked to do unpaid work: mobilisation),
     ``self_recruitment`` (NaN = the scenario's; else the chance offices go to the board's ties),
     ``open_board`` (the sitting board does not prefer people like themselves), ``trial_months``
     (months a newcomer takes part free of charge), ``targeted`` (share of outside asks aimed at
@@ -39,7 +40,7 @@ class Levers:
     """
 
     PERSON = {"language_gain": 0.0, "info": 0.0, "job_finding": 1.0}
-    ORG = {"openness_extra": 0.0, "ask_boost": 1.0, "activity": 1.0, "link_boost": 1.0, "invite": 1.0,
+    ORG = {"openness_extra": 0.0, "ask_boost": 1.0, "activity": 1.0, "link_boost": 1.0, "invite": 1.0, "volunteer_ask": 1.0,
            "self_recruitment": np.nan, "open_board": False, "trial_months": 0, "targeted": 0.0}
 
     def __init__(self, n_persons: int, n_orgs: int):

@@ -257,7 +257,12 @@ def _validate_references(s: Scenario) -> list[tuple[tuple, str, Any]]:
     from model.data_files import load_origin_groups
 
     out = []
-    origins = load_origin_groups(s.population.origin_groups_file)
+    try:
+        origins = load_origin_groups(s.population.origin_groups_file)
+    except DugnadError as e:
+        f = s.population.origin_groups_file
+        why = str(e).removeprefix(f"{f}: ")  # the file is shown as the value
+        return [(("population", "origin_groups_file"), f"cannot use the origin-group file: {why}", f)]
     groups = list(origins["group"][1:])
     regions = sorted(set(origins["region"][1:]))
     n_mun = s.population.municipalities
@@ -314,33 +319,66 @@ def _read_toml(path: Path) -> tuple[dict, str]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([f"{path}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError([f"{path}: cannot read file ({e.__class__.__name__}: {e})"]) from None
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        why = str(e) if len(str(e)) <= 200 else str(e)[:197] + "..."
+        raise ScenarioError([f"{path}: cannot read file ({e.__class__.__name__}: {why})"]) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError([f"{path}: not valid TOML: {e}"]) from None
 
 
-def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, dict[str, tuple[Path, str]]]:
-    """Read ``path`` and the chain of files it extends; return merged data and, per top-level
-    section, the file (and its text) that last set it — for line lookup in error messages."""
-    path = path.resolve() if path.is_absolute() else path
-    if path.resolve() in [p.resolve() for p in seen]:
-        chain = " -> ".join(str(p) for p in (*seen, path))
-        raise ScenarioError([f"{seen[-1]}: extends: circular inheritance ({chain})"])
+def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tuple[Path, str, dict]]]:
+    """Read ``path`` and the chain of files it extends; return merged data and the chain of
+    (file, text, data) from the extending file down to the root — for error messages."""
     data, text = _read_toml(path)
-    origin = {k: (path, text) for k in data}
     parent = data.pop("extends", None)
+    files = [(path, text, data)]
     if parent is None:
-        return data, origin
+        return data, files
+    where = f"{path}: {_line(text, ('extends',))}extends"
     if not isinstance(parent, str) or not parent.strip():
-        raise ScenarioError([f"{path}: {_line(text, ('extends',))}extends: must be a file name (got {parent!r})"])
+        raise ScenarioError([f"{where}: must be a file name (got {_short(parent)})"])
     base_path = path.parent / parent
-    base, base_origin = _resolve(base_path, (*seen, path))
-    merged = _merge(base, data)
-    base_origin.update(origin)
-    return merged, base_origin
+    try:
+        circular = base_path.resolve() in [p.resolve() for p in (*seen, path)]
+        is_file, exists = base_path.is_file(), base_path.exists()
+    except (OSError, ValueError):  # a NUL byte, a name too long for the file system ...
+        raise ScenarioError([f"{where}: not a usable file name (got {_short(parent)})"]) from None
+    if circular:
+        chain = " -> ".join(str(p) for p in (*seen, path, base_path))
+        raise ScenarioError([f"{where}: circular inheritance ({chain})"])
+    if not is_file:
+        raise ScenarioError([f"{where}: {'is not a file' if exists else 'file not found'}: {base_path} (got {_short(parent)})"])
+    base, base_files = _resolve(base_path, (*seen, path))
+    return _merge(base, data), files + base_files
+
+
+def _owner(files: list[tuple[Path, str, dict]], loc: tuple) -> tuple[Path, str] | None:
+    """The file (and its text) of an ``extends`` chain (extending file first) whose value is used at
+    ``loc``: tables are merged key by key, anything else (values, lists) is replaced by the
+    extending file."""
+    def get(d: Any, path: tuple) -> tuple[bool, Any]:
+        for k in path:
+            if (isinstance(d, dict) and k in d) or (isinstance(d, list) and isinstance(k, int) and 0 <= k < len(d)):
+                d = d[k]
+            else:
+                return False, None
+        return True, d
+
+    if not files:
+        return None
+    cands = files
+    for depth in range(len(loc)):
+        key = loc[: depth + 1]
+        setting = [f for f in cands if get(f[2], key)[0]]
+        if not setting:
+            break
+        cands = setting
+        if not isinstance(get(setting[0][2], key)[1], dict) or loc[depth] == "origin_mix":
+            cands = setting[:1]
+            break
+    return cands[0][0], cands[0][1]
 
 
 def _toml_paths(text: str) -> list[tuple[tuple, int]]:
@@ -417,13 +455,18 @@ def _short(v: Any) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
-def scenario_from_dict(data: dict, origin: dict[str, tuple[Path, str]] | None = None, name: str = "<scenario>") -> Scenario:
-    """Validate a plain dict into a :class:`Scenario`, raising :class:`ScenarioError`."""
-    origin = origin or {}
+def scenario_from_dict(data: dict, origin: list[tuple[Path, str, dict]] | None = None, name: str = "<scenario>") -> Scenario:
+    """Validate a plain dict into a :class:`Scenario`, raising :class:`ScenarioError`. ``origin``:
+    the ``extends`` chain as returned by ``_resolve``, to name the file and line of each problem."""
+    origin = origin or []
 
     def where(loc: tuple) -> str:
-        f, text = origin.get(str(loc[0]) if loc else "", (None, ""))
+        f, text = _owner(origin, loc) or (None, "")
         return f"{f or name}: {_line(text, loc)}"
+
+    def problem(loc: tuple, msg: str, value: Any) -> str:
+        got = "" if "(got " in msg else f" (got {_short(value)})"  # validators that quote the value themselves
+        return f"{where(loc)}{_fmt_loc(loc)}: {msg}{got}"
 
     try:
         s = Scenario.model_validate(data)
@@ -437,16 +480,21 @@ def scenario_from_dict(data: dict, origin: dict[str, tuple[Path, str]] | None = 
                 msg = "unknown field (check the spelling; see docs/scenarios.md for the allowed fields)"
             elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc = (*loc, "type")
-                value = value.get("type") if isinstance(value, dict) else value
+                if err["type"] == "union_tag_invalid" and isinstance(value, dict):
+                    value = value.get("type")  # (a table without a type is shown whole)
                 msg = ("unknown intervention type" if err["type"] == "union_tag_invalid" else "missing intervention type") \
                     + f"; allowed: {', '.join(INTERVENTION_TYPES)}"
             elif msg.startswith("Value error, "):
                 msg = msg[len("Value error, "):]
-            problems.append(f"{where(loc)}{_fmt_loc(loc)}: {msg} (got {_short(value)})")
+                # a table-level check about one of its fields ("end_month must be > ..."): point at that field
+                m = re.match(r"(\w+) must be", msg)
+                if m and isinstance(value, dict) and m.group(1) in value:
+                    loc, value = (*loc, m.group(1)), value[m.group(1)]
+            problems.append(problem(loc, msg, value))
         raise ScenarioError(problems) from None
     extra = _validate_maps(s) + _validate_references(s)
     if extra:
-        raise ScenarioError([f"{where(loc)}{_fmt_loc(loc)}: {msg} (got {_short(v)})" for loc, msg, v in extra])
+        raise ScenarioError([problem(loc, msg, v) for loc, msg, v in extra])
     return s
 
 
@@ -454,11 +502,12 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Load, resolve ``extends`` and validate a scenario file. ``overrides`` (nested dict) wins."""
     path = Path(path)
     data, origin = _resolve(path, ())
-    if "origin_groups_file" in data.get("population", {}):
-        f = data["population"]["origin_groups_file"]
-        src = origin.get("population", (path, ""))[0]
-        if isinstance(f, str) and not Path(f).is_absolute():
-            data["population"]["origin_groups_file"] = str(Path(src).parent / f)
+    pop = data.get("population")
+    if isinstance(pop, dict) and isinstance(pop.get("origin_groups_file"), str):
+        f = pop["origin_groups_file"]
+        src = (_owner(origin, ("population", "origin_groups_file")) or (path, ""))[0]
+        if not Path(f).is_absolute():
+            data["population"] = {**pop, "origin_groups_file": str(Path(src).parent / f)}
     if overrides:
         data = _merge(data, overrides)
     if "name" not in data:

@@ -44,7 +44,8 @@ CASES = {
                 "target": {"backgrounds": ["immigrant"], "age_min": 18}},
         required={"meetings", "info", "language_gain"}, allowed={"meetings", "info", "language_gain"}),
     "arrivals": dict(
-        params={"persons": 600, "arrival_months": 2}, required={"ask_boost", "info"}, allowed={"ask_boost", "info"},
+        params={"persons": 600, "arrival_months": 2}, required={"ask_boost", "volunteer_ask", "info"},
+        allowed={"ask_boost", "volunteer_ask", "info"},
         grows=True),
     "information_campaign": dict(
         params={"channel": "both", "general_reach": 1.0, "org_reach": 1.0},
@@ -405,3 +406,16 @@ def test_volunteer_only_cafe_needs_volunteers():
     iv = m.interventions[0]
     iv.step(m)
     assert iv.visits == 0 and not m.levers.meetings
+
+
+def test_operating_grants_never_spend_more_than_the_yearly_budget():
+    m = build("grants", regime="operating", formalisation_support=False, budget_nok_per_year=100_000.0)
+    iv = m.interventions[0]
+    for month in range(36):
+        m.levers.reset()
+        iv.step(m)
+        running = (iv.until > m.month) & (iv.nok_per_year > 0)
+        assert iv.nok_per_year[running].sum() <= 100_000.0 + 1e-6
+        m.month += 1
+    assert iv.cost_nok == pytest.approx(300_000.0, rel=1e-6) or iv.cost_nok < 300_000.0
+    assert iv.cost_nok > 0

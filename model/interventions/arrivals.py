@@ -16,8 +16,8 @@ no ties, no memberships, little Norwegian, the right to training for refugees an
 
 Mobilisation while arrivals last and ``mobilisation_months`` after (``end_month``, if given, ends
 arrivals and mobilisation alike): members of humanitarian
-organisations and volunteer centres ask ``mobilisation_ask_boost`` times as often (asking is how
-most contributions start), and media coverage adds ``media_information`` to what majority adults
+organisations and volunteer centres ask ``mobilisation_ask_boost`` times as often — others to join,
+and their own members to take on unpaid work (asking is how most contributions start) — and media coverage adds ``media_information`` to what majority adults
 know of where to help (``levers.info``). Whether people volunteer, and who, is left to the
 recruitment mechanism.
 
@@ -94,6 +94,7 @@ class Arrivals(Intervention):
                 self.spend(len(rows) * pr.nok_per_arrival)
         mobilised = np.isin(model.orgs.kind, MOBILISED_KINDS)
         lv.ask_boost[mobilised] *= pr.mobilisation_ask_boost
+        lv.volunteer_ask[mobilised] *= pr.mobilisation_ask_boost
         majority = (p.background == MAJORITY) & (p.age >= 18)
         lv.info[majority] = np.minimum(1.0, lv.info[majority] + pr.media_information)
 

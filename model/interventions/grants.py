@@ -10,8 +10,9 @@ turns them into "schools of bureaucracy" — hierarchical, rule-bound, inward (b
 **Grant rounds** once per grant year (from ``start_month``): formal organisations apply with
 ``apply_rate`` (half as often when not linked to the municipality, which is where calls are
 announced). An application succeeds with ``ability ** (0.5 + 3·application_complexity)``, where
-ability is the board's dugnad literacy raised by ``guidance``. The municipality's
-``budget_nok_per_year`` is shared among the successful, in proportion to √participants.
+ability is the board's dugnad literacy raised by ``guidance``. What is left of the municipality's ``budget_nok_per_year`` after
+grants still running (multi-year operating grants) is shared among the successful, in proportion
+to √participants.
 
 * ``operating`` regime: multi-year (``operating_years``) grants paid monthly.
 * ``project`` regime: one-year grants paid in month ``payment_month`` of the grant year;
@@ -118,10 +119,13 @@ class Grants(Intervention):
         years = pr.operating_years if pr.regime == "operating" else 1
         for m in range(model.n_municipalities):
             won = np.flatnonzero(ok & (o.municipality == m))
-            if not len(won):
+            # multi-year grants still running keep their share of the yearly budget
+            running = (o.municipality == m) & ~expired
+            free = max(0.0, pr.budget_nok_per_year - float(self.nok_per_year[running].sum()))
+            if not len(won) or free <= 0:
                 continue
             w = np.sqrt(R.size[won].astype(float))
-            self.nok_per_year[won] = pr.budget_nok_per_year * w / w.sum()
+            self.nok_per_year[won] = free * w / w.sum()
             self.until[won] = model.month + 12 * years
             if pr.regime == "project":
                 late = model.month + pr.payment_month

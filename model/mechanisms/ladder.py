@@ -15,6 +15,8 @@ of. §4.11: people active in one arena also help informally more.
   ``office_min_months`` standing. Volunteers, people with dugnad literacy and Norwegian for the
   organisation's language demand are preferred, and the sitting board prefers people like
   themselves (weight ``recruitment.homophily`` for someone of a group unlike the whole board).
+* Mobilisation (:mod:`model.interventions.arrivals`) asks every member more often to do unpaid
+  work (``levers.volunteer_ask``).
 * Open recruitment (:mod:`model.interventions.open_recruitment`) moves three levers here: invited
   under-represented members (``levers.invite``), offices filled outside the board's ties
   (``levers.self_recruitment``) and boards that stop preferring their own kind (``levers.open_board``).
@@ -59,7 +61,7 @@ def promote(model) -> None:
         rate = lp.volunteer_rate * np.exp(-s) * np.where(same_org_leader, ASKED_BY_LEADER, 1.0)
         # open recruitment: under-represented members are invited to help organise
         under = p.background[persons[idx]] != MAJORITY
-        rate = rate * np.where(under, model.levers.invite[orgs[idx]], 1.0)
+        rate = rate * np.where(under, model.levers.invite[orgs[idx]], 1.0) * model.levers.volunteer_ask[orgs[idx]]
         vol[idx] = rng.random(len(idx)) < rate
     # volunteer -> member (or participant in an informal group)
     down = (R.role == VOLUNTEER) & (rng.random(len(R)) < lp.volunteer_quit)
