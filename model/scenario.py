@@ -325,7 +325,8 @@ def _read_toml(path: Path) -> tuple[dict, str]:
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
-        raise ScenarioError([f"{path}: not valid TOML: {e}"]) from None
+        m = re.search(r"\(at line (\d+), column \d+\)", str(e))
+        raise ScenarioError([f"{path}: {'line ' + m.group(1) + ': ' if m else ''}not valid TOML: {e}"]) from None
 
 
 def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tuple[Path, str, dict]]]:

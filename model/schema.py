@@ -22,7 +22,7 @@ def P(default: Any, source: str, doc: str, **kw: Any) -> Any:
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 Background = Literal["majority", "immigrant", "descendant"]

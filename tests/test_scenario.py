@@ -35,7 +35,7 @@ def test_extends_merges_tables(tmp_path):
     ('[organisations.kind_shares]\nspaceflight = 0.5\n', r"organisations.kind_shares.spaceflight: unknown or not share-set organisation kind; allowed: sport"),
     ('[ties.meet_rate]\nchurch = 0.5\n', r"ties.meet_rate.church: unknown focus; allowed: organisation"),
     ('[population]\nimmigrant_share = 0.6\ndescendant_share = 0.4\n', r"population: immigrant_share \+ descendant_share must be ≤ 0.95"),
-    ('name = \n', r"bad.toml: not valid TOML"),
+    ("name = \n", r"bad.toml: line 1: not valid TOML"),
 ])
 def test_bad_files_name_file_line_field_and_value(tmp_path, text, expected):
     f = write(tmp_path, "bad.toml", text)
