@@ -20,7 +20,8 @@ class Levers:
     """Per-person and per-organisation levers, neutral unless an active intervention moves them.
 
     Person levers: ``language_gain`` (extra monthly share of the Norwegian gap closed, read by
-    :mod:`model.mechanisms.language`), ``info`` (extra information about organisations, 0–1, read by
+    :mod:`model.mechanisms.language`), ``literacy_gain`` (extra monthly share of the dugnad-literacy
+    gap closed, same module), ``info`` (extra information about organisations, 0–1, read by
     the self-joining step of :mod:`model.mechanisms.recruitment`), ``job_finding`` (multiplier on the
     job-finding rate, :mod:`model.mechanisms.employment`).
 
@@ -39,7 +40,7 @@ class Levers:
     ``fee_covers``: functions (persons, orgs, gross fee) → NOK paid by someone else.
     """
 
-    PERSON = {"language_gain": 0.0, "info": 0.0, "job_finding": 1.0}
+    PERSON = {"language_gain": 0.0, "literacy_gain": 0.0, "info": 0.0, "job_finding": 1.0}
     ORG = {"openness_extra": 0.0, "ask_boost": 1.0, "activity": 1.0, "link_boost": 1.0, "invite": 1.0, "volunteer_ask": 1.0,
            "self_recruitment": np.nan, "open_board": False, "trial_months": 0, "targeted": 0.0}
 

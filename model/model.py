@@ -65,8 +65,11 @@ class DugnadModel(mesa.Model):
         Person.create_agents(self, len(self.people), idx=np.arange(len(self.people)))
         Organisation.create_agents(self, len(self.orgs), idx=np.arange(len(self.orgs)))
         share = scenario.municipalities.voluntary_policy_share
-        policy = (self.rng.random(self.n_municipalities) < share if 0 < share < 1
-                  else np.full(self.n_municipalities, share >= 1))
+        policy = np.full(self.n_municipalities, share >= 1)
+        if 0 < share < 1:  # round(share × n) municipalities, the fraction rounded at random
+            x = share * self.n_municipalities
+            k = int(x) + int(self.rng.random() < x - int(x))
+            policy[self.rng.permutation(self.n_municipalities)[:k]] = True
         Municipality.create_agents(self, self.n_municipalities, idx=np.arange(self.n_municipalities),
                                    voluntary_policy=policy)
         self.municipalities = self.agents_by_type[Municipality]
@@ -95,6 +98,9 @@ class DugnadModel(mesa.Model):
             t0 = time.perf_counter()
             for intervention in self.interventions:
                 intervention.step(self)
+            for intervention in self.interventions:
+                if intervention.active(self.month):
+                    intervention.settle(self)
             spent["interventions"] = spent.get("interventions", 0.0) + time.perf_counter() - t0
         for name, mechanism in ORDER:
             if not (burn_in and name in HELD_DURING_BURN_IN):

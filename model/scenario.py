@@ -191,7 +191,7 @@ class YouthParams(Section):
 class MunicipalityParams(Section):
     """Municipalities (FACTS §4.8: municipalities with a voluntary-sector policy cooperate more)."""
 
-    voluntary_policy_share: float = P(0.0, "assumption", "share of municipalities with a voluntary-sector policy (doubles the rate of new linking ties; Bråten et al. 2017)", ge=0, le=1)
+    voluntary_policy_share: float = P(0.0, "assumption", "share of municipalities with a voluntary-sector policy, drawn at random (a fractional municipality by chance); doubles the rate of new linking ties (Bråten et al. 2017)", ge=0, le=1)
 
 
 class Scenario(Section):

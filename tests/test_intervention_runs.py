@@ -99,3 +99,10 @@ def test_arrivals_make_the_population_grow_and_tables_stay_consistent(combo_runs
     assert (persons.arrived_month >= 0).sum() >= 40
     assert persons.person_id.is_unique and np.array_equal(persons.person_id, np.arange(len(persons)))
     assert t["memberships"].person_id.max() < len(persons)
+
+
+def test_voluntary_policy_share_sets_that_many_municipalities():
+    sc = small_scenario(600, burn_in_months=0, months=1, population={"municipalities": 4, "neighbourhoods": 8},
+                        municipalities={"voluntary_policy_share": 0.5})
+    m = DugnadModel(sc, seed=2)
+    assert sum(mu.voluntary_policy for mu in m.municipalities) == 2

@@ -52,9 +52,8 @@ CASES = {
         required={"info"}, allowed={"info"}),
     "area_initiative": dict(
         params={"neighbourhoods": [0, 1, 2], "premises_meet_rate": 1.0},
-        required={"link_boost", "openness_extra", "ask_boost", "activity", "meetings"},
-        allowed={"link_boost", "openness_extra", "ask_boost", "activity", "meetings"},
-        columns={"people.literacy"}),
+        required={"literacy_gain", "link_boost", "openness_extra", "ask_boost", "activity", "meetings"},
+        allowed={"literacy_gain", "link_boost", "openness_extra", "ask_boost", "activity", "meetings"}),
 }
 
 
@@ -365,14 +364,24 @@ def test_information_through_minority_organisations_reaches_people_general_chann
 
 
 def test_area_initiative_trains_board_members_of_small_organisations_in_the_area():
-    m = build("area_initiative", neighbourhoods=[0, 1, 2])
+    m = build("area_initiative", neighbourhoods=[0, 1, 2], training_months=2)
     iv = m.interventions[0]
-    p = m.people
-    lit_before = p.literacy.copy()
+    p, o = m.people, m.orgs
     iv.step(m)
-    rose = np.flatnonzero(p.literacy > lit_before)
-    assert len(rose) == iv.trainees > 0
-    assert np.all((p.mem_role[rose] == OFFICE).any(axis=1))
+    on_course = np.flatnonzero(m.levers.literacy_gain > 0)
+    assert len(on_course) == iv.trainees > 0
+    for person in on_course:  # office holders of minority or informal organisations in the area
+        orgs = p.mem_org[person][p.mem_role[person] == OFFICE]
+        assert any((o.minority[x] or not o.formal[x]) and o.neighbourhood[x] in (0, 1, 2) for x in orgs)
+    lit_before = p.literacy.copy()
+    from model.mechanisms import language
+    language.step(m)
+    assert np.all(p.literacy[on_course] - lit_before[on_course] >= 0.9 * 0.05 * (1 - lit_before[on_course]))
+    for _ in range(2):  # the course ends after training_months
+        m.month += 1
+        m.levers.reset()
+        iv.step(m)
+    assert not (m.levers.literacy_gain[on_course] > 0).any()
 
 
 def test_benefits_record_who_received_what():

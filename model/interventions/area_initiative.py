@@ -9,10 +9,11 @@ and a drop-in office. §4.3: diversity work needs time, money and skills that lo
 In the chosen ``neighbourhoods``, while the funding lasts (``start_month`` to ``end_month``):
 
 * **organisation training**: office holders of minority and informal organisations in the area
-  take a course in running an organisation; their dugnad literacy (knowledge of member democracy,
-  applications, reporting) closes ``training_gain`` of its gap each month while enrolled — a
-  personal skill that stays; the initiative also connects these organisations to the municipality
-  (``levers.link_boost`` × ``link_boost``);
+  take a course in running an organisation for ``training_months``; while on it their dugnad
+  literacy (knowledge of member democracy, applications, reporting) closes an extra
+  ``training_gain`` of its gap each month (``levers.literacy_gain``, read by the language
+  mechanism) — a skill that stays. Organisations with a trained office holder are connected to the
+  municipality by the initiative (``levers.link_boost`` × ``link_boost``);
 * **recruitment help** for traditional (majority) clubs in the area: ``levers.openness_extra``
   + ``extra_openness`` and ``levers.ask_boost`` × ``ask_boost``;
 * **shared premises**: organisations in the area get ``levers.activity`` × ``premises_activity``,
@@ -44,6 +45,7 @@ class Params(InterventionParams):
     neighbourhoods: list[int] = P([0], "assumption", "neighbourhood numbers (from 0) the initiative covers")
     organisation_training: bool = P(True, "data", "train office holders of minority and informal organisations (FACTS §5)")
     training_gain: float = P(0.05, "assumption", "monthly share of an office holder's dugnad-literacy gap closed by the training", ge=0, le=1)
+    training_months: int = P(6, "assumption", "months each office holder's course lasts", ge=1, le=60)
     link_boost: float = P(3.0, "assumption", "multiplier on linking-tie formation for trained organisations", ge=1)
     recruitment_help: bool = P(True, "data", "help traditional clubs recruit in diverse areas (FACTS §5)")
     extra_openness: float = P(0.2, "assumption", "added chance a club's ask goes outside the asker's ties", ge=0, le=1)
@@ -71,11 +73,11 @@ class AreaInitiative(Intervention):
         super().__init__(model, params)
         o = model.orgs
         self.area_orgs = np.flatnonzero(np.isin(o.neighbourhood, params.neighbourhoods))
-        self.trained = np.zeros(len(model.people), bool)
+        self.course_from = np.full(len(model.people), -1, np.int64)  # month an office holder started the course
         self.trainees = 0
 
     def grow(self, n_persons: int) -> None:
-        self.trained = np.concatenate([self.trained, np.zeros(n_persons - len(self.trained), bool)])
+        self.course_from = np.concatenate([self.course_from, np.full(n_persons - len(self.course_from), -1, np.int64)])
 
     def apply(self, model) -> None:
         pr, lv, rng, o, p = self.params, model.levers, model.rng, model.orgs, model.people
@@ -88,13 +90,17 @@ class AreaInitiative(Intervention):
         if pr.organisation_training:
             small = area[o.minority[area] | ~o.formal[area]]
             board = in_area & np.isin(R.org, small) & (R.role == OFFICE)
+            self.course_from[p.arrived_month == model.month] = -1  # a row taken over by a newcomer
             leaders = np.unique(R.person[board]).astype(np.int64)
-            new = leaders[~self.trained[leaders]]
-            self.trained[new] = True
+            new = leaders[self.course_from[leaders] < 0]
+            self.course_from[new] = model.month
             self.trainees += len(new)
             self.spend(len(new) * pr.nok_per_trainee)
-            p.literacy[leaders] += ((1.0 - p.literacy[leaders]) * pr.training_gain).astype(np.float32)
-            lv.link_boost[small] *= pr.link_boost
+            self.give(new, pr.nok_per_trainee, cost=False)
+            on_course = np.flatnonzero((self.course_from >= 0) & (model.month - self.course_from < pr.training_months))
+            lv.literacy_gain[on_course] += pr.training_gain
+            trained = (self.course_from >= 0)[R.person] & board
+            lv.link_boost[np.unique(R.org[trained])] *= pr.link_boost
         if pr.recruitment_help:
             clubs = area[~o.minority[area]]
             lv.openness_extra[clubs] += pr.extra_openness

@@ -46,6 +46,10 @@ class Intervention:
     def idle(self, model) -> None:
         """Called in months outside the active window (ending enrolments and the like)."""
 
+    def settle(self, model) -> None:
+        """Called in active months after every intervention has applied (payments that depend on
+        other interventions' levers, e.g. fees already waived by a free trial)."""
+
     def grow(self, n_persons: int) -> None:
         """Called when arrivals add persons; extend per-person state."""
 

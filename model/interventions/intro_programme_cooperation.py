@@ -7,13 +7,15 @@ in the introduction programme; language also grows with practice in mixed settin
 newcomers join minority organisations first to build networks and get advice.
 
 * **Refugee guides**: each month ``guides_per_year / 12`` newly settled refugees in the programme
-  are paired with a volunteer of a humanitarian organisation or volunteer centre (or, failing that,
-  a member of any majority organisation) in their municipality, for ``guide_months``. The pair
+  are paired with a guide for ``guide_months``: an adult of majority background with good
+  Norwegian who is a member of a humanitarian organisation or volunteer centre in their
+  municipality (those doing unpaid work there come forward first), or failing that of a sport,
+  culture or religious organisation. The pair
   meets ``meetings_per_month`` times (``levers.meetings``, affinity ``1 + 3·match_quality``) and the
   refugee learns where organisations are and how they work (``levers.info``).
 * **Language practice**: up to ``practice_seats`` participants in the programme practise with
-  volunteers each month: ``levers.language_gain`` + ``practice_gain`` and one meeting with a
-  volunteer per session.
+  volunteers each month: ``levers.language_gain`` + ``practice_gain``, and on average one meeting
+  with a volunteer every other session.
 
 Cost: ``nok_per_guide_pair_year`` and ``nok_per_practice_seat_month`` (coordination); guides' hours
 valued at ``volunteer_hour_nok`` are benefits, not costs.

@@ -5,7 +5,7 @@ run by volunteers (volunteer centres, humanitarian and church organisations).
 
 Each municipality's host organisation (by default its volunteer centre) holds ``sessions_per_month``
 sessions. People in the target hear of the café and come with a monthly chance
-``join_rate × information`` (information: dugnad literacy, active ties, ``levers.info``) until the
+``join_rate × information`` (information: dugnad literacy, ties, ``levers.info``) until the
 café is full (``capacity`` regulars per café); regulars stop coming with ``quit_rate``.
 
 Levers: ``levers.language_gain`` (``gain_per_session`` per session) and meetings with the host's

@@ -113,10 +113,17 @@ class LeisureCard(Intervention):
         self._inform(model)
         self.card_child = pr.target.mask(model) & self.aware[p.household] & (p.age < 18)
         model.levers.fee_covers.append(self._cover)
-        # pay this month's share of the fees of card children in fee-charging activities
+
+    def settle(self, model) -> None:
+        """Pay this month's share of the fees of card children in fee-charging activities (fees
+        waived by a free trial month are not paid)."""
+        p, pr, lv = model.people, self.params, model.levers
         R = model.roster()
         kids = self.card_child[R.person]
         gross = model.orgs.fee_child[R.org[kids]].astype(np.float64)
+        trial = lv.trial_months[R.org[kids]]
+        in_trial = (trial > 0) & (model.month - p.mem_since[R.person[kids], R.col[kids]] < trial)
+        gross = np.where(in_trial, 0.0, gross)
         due = np.bincount(R.person[kids], weights=gross / 12.0, minlength=len(p))
         who = np.flatnonzero(due > 0)
         pay = np.minimum(due[who], np.maximum(0.0, pr.yearly_cap_nok - self.paid_this_year[who]))

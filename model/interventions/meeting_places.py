@@ -88,11 +88,13 @@ class MeetingPlaces(Intervention):
         invited = np.concatenate([mino, majo]).astype(np.int64)
         people = [self._attendees(model, int(x)) for x in invited]
         present = np.concatenate(people) if people else np.empty(0, np.int64)
+        from_org = np.repeat(invited, [len(x) for x in people])
         if len(present) > 1:
             # everyone talks with a couple of people from other organisations
-            a = np.repeat(present, 2)
-            b = present[rng.integers(0, len(present), len(a))]
-            lv.meet(a, b)
+            i = np.repeat(np.arange(len(present)), 2)
+            j = rng.integers(0, len(present), len(i))
+            other = from_org[i] != from_org[j]
+            lv.meet(present[i[other]], present[j[other]])
         gain = mino[rng.random(len(mino)) < pr.link_chance]
         lv.link_boost[gain] *= 1e9  # a linking tie forms this month (see ties.update_links)
         for x in mino:

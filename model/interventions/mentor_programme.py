@@ -5,8 +5,9 @@ joint gatherings (Bjørnset & Kindt 2019); in the NAV mentor scheme about half o
 were in work afterwards and one in five candidates were immigrants (Viblemo et al. 2018). §1: the
 economic function of participation — networks towards jobs.
 
-Each month ``pairs_per_year / 12`` mentees from the target are matched with a mentor: an adult
-member or volunteer of a majority organisation in their municipality with good Norwegian (volunteers
+Each month ``pairs_per_year / 12`` mentees from the target are matched with a mentor: an adult of
+majority background with good Norwegian who is a member or volunteer of a sport, culture,
+humanitarian or religious organisation or a volunteer centre in their municipality (volunteers
 first). Levers, while a pair lasts (``pair_months``):
 
 * meetings (``levers.meetings``) ``meetings_per_month`` times, with affinity
@@ -44,7 +45,7 @@ class Params(InterventionParams):
     meetings_per_month: float = P(2.0, "assumption", "mentor–mentee meetings per month", ge=0, le=30)
     match_quality: float = P(0.6, "assumption", "quality of mentor–mentee matching (0–1): affinity of meetings, fewer breakdowns, better job leads", ge=0, le=1)
     role_training: bool = P(True, "data", "mentors get role training (halves breakdowns; Bjørnset & Kindt 2019)")
-    gatherings_per_year: float = P(4.0, "assumption", "joint gatherings of all pairs per year", ge=0, le=52)
+    gatherings_per_year: float = P(4.0, "assumption", "joint gatherings of all pairs per year (at most one a month)", ge=0, le=12)
     break_rate: float = P(0.08, "assumption", "monthly breakdown chance of a pair with quality 0", ge=0, le=1)
     information: float = P(0.5, "assumption", "extra information about organisations for mentees (0–1)", ge=0, le=1)
     job_leads: float = P(1.0, "assumption", "job-finding rate multiplier is 1 + job_leads × quality", ge=0, le=10)

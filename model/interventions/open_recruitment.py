@@ -43,7 +43,7 @@ class Params(InterventionParams):
 
     type: Literal["open_recruitment"] = "open_recruitment"
     target: Target = P(Target(backgrounds=["immigrant", "descendant"]), "assumption",
-                       "the under-represented people targeted asks and invitations aim at (default: immigrant background)")
+                       "the under-represented people targeted outside asks aim at (default: immigrant background); invitations to help organise go to members of immigrant background")
     kinds: list[Literal["sport", "culture", "religious", "humanitarian", "volunteer_centre"]] = P(
         ["sport", "culture", "humanitarian", "volunteer_centre"], "assumption", "kinds of (majority) organisations that may take part")
     share_of_organisations: float = P(0.3, "assumption", "share of the formal majority organisations of those kinds that take part", ge=0, le=1)

@@ -9,7 +9,8 @@ age (assumption). Each month an immigrant closes a share of the gap to full skil
 courses, cafés and practice on the same lever.
 
 Dugnad literacy (knowing how Norwegian organisations work, FACTS §4.2–4.3) is learnt by doing:
-being active in a majority organisation, and slowly with residence.
+being active in a majority organisation, and slowly with residence; courses in running an
+organisation add ``levers.literacy_gain`` (area initiatives).
 """
 
 from __future__ import annotations
@@ -46,5 +47,5 @@ def step(model) -> None:
     age_factor = np.where(p.age < 18, 2.0, np.clip(1.0 - lp.age_slowdown * np.maximum(0.0, p.age - 25), 0.3, 1.0))
     gain = np.where(learner, (1.0 - p.norwegian) * np.minimum(rate * age_factor, 1.0), 0.0)
     p.norwegian += gain.astype(np.float32)
-    lit_rate = LITERACY_BY_DOING * majority_org + LITERACY_BY_RESIDENCE * learner
+    lit_rate = LITERACY_BY_DOING * majority_org + LITERACY_BY_RESIDENCE * learner + model.levers.literacy_gain
     p.literacy += ((1.0 - p.literacy) * lit_rate).astype(np.float32)
