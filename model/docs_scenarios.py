@@ -309,6 +309,8 @@ def generate() -> str:
         "Every field a scenario file may set, with its default, the allowed values, the kind of its",
         "source and its meaning. Source kinds: **data** (an input file or a published figure,",
         "FACTS.md), **assumption** (a stated modelling choice), **free** (to be calibrated).",
+        "Numbers labelled *data* are indicative (rounded, or supporting only the direction the research",
+        "gives; see `docs/ODD.md` §7.13): check them against the sources before empirical claims.",
         "",
         "Contents: [How to write a scenario](#how-to-write-a-scenario) ·",
         "[Top level](#top-level) · " + " · ".join(f"[`[{n}]`](#{n})" for n, _ in sections) + " ·",
