@@ -3,6 +3,9 @@
     dugnad run SCENARIO.toml [--seed N] [--persons N] [--months N] [--burn-in N] [--out DIR]
                              [--format parquet|csv] [--force] [--quiet]
     dugnad check SCENARIO.toml... [--show]
+    dugnad validate [SCENARIO.toml] [--seeds N] [--persons N] [--months N] [--workers N] [--out DIR]
+                    [--report docs/VALIDATION.md]
+    dugnad calibrate [--samples N] [--seeds N] [--persons N] [--workers N] [--out DIR] [--write FILE]
 
 Bad input gets a one-line error per problem and exit code 2; no traceback, no output folder.
 """
@@ -55,6 +58,26 @@ def build_parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="validate scenario files")
     chk.add_argument("files", nargs="+", help="scenario TOML files")
     chk.add_argument("--show", action="store_true", help="print each resolved scenario as JSON")
+    val = sub.add_parser("validate", help="run a scenario over many seeds and compare it with every target")
+    val.add_argument("scenario", nargs="?", default="scenarios/baseline.toml", help="scenario (default: the baseline)")
+    val.add_argument("--seeds", type=_nonneg_int("seeds", 1), default=10, help="seeds 1..N (default 10)")
+    val.add_argument("--persons", type=_nonneg_int("persons", 20), help="population size (default: the scenario's)")
+    val.add_argument("--months", type=_nonneg_int("months"), help="months after burn-in (default: the scenario's)")
+    val.add_argument("--workers", type=_nonneg_int("workers", 1), help="parallel processes (default: cores)")
+    val.add_argument("--out", help="output folder (default: runs/validation/<scenario>)")
+    val.add_argument("--targets", default=None, help="targets file (default: model/data/targets.toml)")
+    val.add_argument("--report", help="also write the validation report (e.g. docs/VALIDATION.md)")
+    val.add_argument("--quiet", action="store_true", help="no progress bar")
+    cal = sub.add_parser("calibrate", help="fit the free parameters to the calibrated targets (LHS + ABC rejection)")
+    cal.add_argument("--scenario", default="scenarios/baseline.toml", help="scenario to calibrate (default: the baseline)")
+    cal.add_argument("--samples", type=_nonneg_int("samples", 2), help="Latin-hypercube samples (default: model/data/calibration.toml)")
+    cal.add_argument("--seeds", type=_nonneg_int("seeds", 1), help="seeds per sample (default: the calibration file's)")
+    cal.add_argument("--persons", type=_nonneg_int("persons", 20), help="population per run (default: the calibration file's)")
+    cal.add_argument("--workers", type=_nonneg_int("workers", 1), help="parallel processes (default: cores)")
+    cal.add_argument("--out", default="runs/calibration", help="working folder, resumable (default runs/calibration)")
+    cal.add_argument("--write", default="model/data/calibrated.toml", help="where the fitted parameters go (default model/data/calibrated.toml)")
+    cal.add_argument("--spec", default=None, help="calibration settings file (default model/data/calibration.toml)")
+    cal.add_argument("--quiet", action="store_true", help="no progress bar")
     return ap
 
 
@@ -113,11 +136,59 @@ def cmd_check(args) -> int:
     return EXIT_BAD_INPUT if problems else 0
 
 
+def cmd_validate(args) -> int:
+    from model.validation.report import write_report
+    from model.validation.targets import TARGETS_FILE, load_targets
+    from model.validation.validate import text_table, validate
+
+    targets = args.targets or str(TARGETS_FILE)
+    load_targets(targets)                        # bad targets file: fail before any run
+    sc = load_scenario(args.scenario)            # bad scenario: fail before any run
+    out = Path(args.out) if args.out else Path("runs") / "validation" / sc.name
+    summary, det = validate(args.scenario, args.seeds, args.persons, args.months, args.workers, out, targets,
+                            progress=not args.quiet)
+    print(text_table(summary))
+    ok = summary[summary.role == "calibrated"].within
+    print(f"\ncalibrated targets within tolerance: {int(ok.sum())} of {len(ok)}")
+    print(f"Output: {out}/  (validation.csv, validation.md, validation.png, determinants.csv, per_seed.csv)")
+    if args.report:
+        command = "dugnad validate " + " ".join(a for a in sys.argv[2:]) if sys.argv[1:2] == ["validate"] else "dugnad validate"
+        cal_dir = Path("runs") / "calibration" / "summary.json"
+        write_report(Path(args.report), summary, det, out / "validation.png", command, args.scenario, args.seeds,
+                     args.persons, cal_dir if cal_dir.exists() else Path("model/data/calibration_summary.json"),
+                     Path("model/data/calibrated.toml"))
+        print(f"Report: {args.report}")
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    import shutil
+
+    from model.validation.calibrate import CALIBRATION_FILE, calibrate
+
+    load_scenario(args.scenario)
+    s = calibrate(args.scenario, Path(args.out), Path(args.write), args.workers, args.samples, args.seeds,
+                  args.persons, args.spec or CALIBRATION_FILE, progress=not args.quiet)
+    # keep the summary beside the fitted parameters, so the report can cite it without the working folder
+    shutil.copyfile(Path(args.out) / "summary.json", Path(args.write).with_name("calibration_summary.json"))
+    print(f"fitted (sample {s['fitted_sample']}, distance {s['distance_fitted']:.3f}; "
+          f"acceptance threshold {s['distance_accept_threshold']:.3f}):")
+    for k, v in s["fitted"].items():
+        r = s["accepted_ranges"][k]
+        print(f"  {k:34s} {v:10.4g}   accepted {r['p05']:.3g}–{r['p95']:.3g}   prior {r['prior'][0]:g}–{r['prior'][1]:g}")
+    print(f"Written: {args.write}  (working folder {args.out}/)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "validate":
+            return cmd_validate(args)
+        if args.command == "calibrate":
+            return cmd_calibrate(args)
         return cmd_check(args)
     except ScenarioError as e:
         for line in e.problems:

@@ -78,6 +78,7 @@ def persons_table(model) -> pd.DataFrame:
         "participant": role > 0,
         "member": role >= MEMBER,
         "volunteer": within(p.last_volunteer),
+        "volunteer_secular": within(p.last_volunteer_secular),
         "office": role == OFFICE,
         "informal_help": within(p.last_help),
         "asked": within(p.last_asked),

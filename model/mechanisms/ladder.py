@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.mechanisms import barriers
-from model.state import MAJORITY, MEMBER, OFFICE, PARTICIPANT, VOLUNTEER
+from model.state import KINDS, MAJORITY, MEMBER, OFFICE, PARTICIPANT, VOLUNTEER
 
 ASKED_BY_LEADER = 3.0  # multiplier when a tie in the organisation already volunteers (assumption)
 
@@ -115,11 +115,19 @@ def fill_offices(model) -> None:
         _set_role(model, np.array(picks_p, np.int64), np.array(picks_c, np.int64), OFFICE)
 
 
+SECULAR_KINDS = tuple(KINDS.index(k) for k in ("sport", "culture", "humanitarian", "volunteer_centre"))
+
+
 def record_volunteering(model) -> None:
-    """Stamp this month on everyone doing unpaid work now (volunteer = worked in the last 12 months)."""
-    p = model.people
-    doing = (p.mem_role >= VOLUNTEER).any(axis=1)
-    p.last_volunteer[doing] = model.month
+    """Stamp this month on everyone doing unpaid work now (volunteer = worked in the last 12 months),
+    and separately for unpaid work in a *secular* association other than an immigrant
+    organisation (the SSB measure, Barstad 2019; FACTS §2)."""
+    p, o = model.people, model.orgs
+    unpaid = p.mem_role >= VOLUNTEER
+    p.last_volunteer[unpaid.any(axis=1)] = model.month
+    org = np.maximum(p.mem_org, 0)
+    secular = unpaid & np.isin(o.kind[org], SECULAR_KINDS) & ~o.minority[org]
+    p.last_volunteer_secular[secular.any(axis=1)] = model.month
 
 
 def informal_help(model) -> None:

@@ -58,7 +58,7 @@ def renew_households(model, households: np.ndarray) -> np.ndarray:
     p.right_to_training[rows] = np.isin(p.reason[rows], [REASONS.index("refugee"), REASONS.index("family")])
     p.mem_org[rows] = -1
     p.mem_role[rows] = 0
-    for col in ("last_volunteer", "last_help", "last_asked"):
+    for col in ("last_volunteer", "last_volunteer_secular", "last_help", "last_asked"):
         getattr(p, col)[rows] = NEVER
     p.arrived_month[rows] = model.month
     model.ties.remove_persons(rows)
