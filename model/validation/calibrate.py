@@ -115,6 +115,13 @@ def distance(values: dict[str, float], targets) -> float:
     return float(math.sqrt(np.mean(np.square(d)))) if d else float("nan")
 
 
+def process_context():
+    """Worker processes start by forkserver where available (fork from a multi-threaded parent can
+    deadlock), else spawn."""
+    import multiprocessing as mp
+    return mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+
+
 def _write_json(path: Path, obj) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     tmp.write_text(json.dumps(obj), encoding="utf-8")
@@ -131,7 +138,7 @@ def _evaluate_all(jobs: list[tuple[int, int, dict]], scenario: str, persons: int
               dynamic_ncols=True) as bar:
         if not todo:
             return
-        with ProcessPoolExecutor(max_workers=workers) as ex:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as ex:
             futs = {ex.submit(evaluate, scenario, pt, persons, seed, targets_file): (s, seed) for s, seed, pt in todo}
             for f in as_completed(futs):
                 s, seed = futs[f]
@@ -208,7 +215,7 @@ def calibrate(scenario: str, out: Path, write: Path, workers: int | None = None,
         "fitted_target_values": {t.id: float(refined.loc[fitted_sample, t.id]) for t in targets if t.id in refined},
     }
     first.to_csv(out / "samples.csv")
-    accepted.join(des, rsuffix="_param").to_csv(out / "accepted.csv")
+    accepted.join(des).to_csv(out / "accepted.csv")
     refined.to_csv(out / "refined.csv")
     _write_json(out / "summary.json", summary)
     write_calibrated(write, fitted, summary)

@@ -45,7 +45,9 @@ def run_seeds(scenario: str, overrides: dict, seeds: list[int], workers: int, ta
     from tqdm import tqdm
 
     rows, frames = {}, []
-    with ProcessPoolExecutor(max_workers=workers) as ex, \
+    from model.validation.calibrate import process_context
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as ex, \
             tqdm(total=len(seeds), desc="validate", unit="run", disable=not progress, file=sys.stderr) as bar:
         futs = [ex.submit(run_one, scenario, overrides, s, targets_file) for s in seeds]
         for f in as_completed(futs):

@@ -1,0 +1,228 @@
+"""Calibration targets, validation and calibration (issue 4)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.cli import main
+from model.validation import calibrate as cal
+from model.validation.targets import (STATISTICS, Target, TargetsError, compute, ladder_shares, load_targets, logit,
+                                      regression_frame)
+
+
+def person(pid, background="majority", sex="male", age=40, participant=False, volunteer=False, secular=False,
+           education="medium", norwegian=1.0, employed=True, religious=False):
+    return dict(person_id=pid, background=background, sex=sex, age=age, participant=participant, volunteer=volunteer,
+                volunteer_secular=secular, education=education, norwegian=norwegian, employed=employed,
+                religious=religious)
+
+
+@pytest.fixture
+def hand_tables():
+    """10 majority adults (7 took part, 5 volunteer), 10 immigrant adults (3 took part, 2 volunteer,
+    1 secular), 5 descendant adults (2 took part, 1 volunteer); youth: 4 minority boys (3 in, 2 of
+    them in a culture org), 2 majority girls (1 in)."""
+    rows = []
+    for i in range(10):
+        rows.append(person(i, participant=i < 7, volunteer=i < 5))
+    for i in range(10, 20):
+        rows.append(person(i, "immigrant", participant=i < 13, volunteer=i < 12, secular=i == 10))
+    for i in range(20, 25):
+        rows.append(person(i, "descendant", participant=i < 22, volunteer=i == 20))
+    for i in range(25, 29):
+        rows.append(person(i, "immigrant", age=15, participant=i < 28))
+    for i in range(29, 31):
+        rows.append(person(i, "majority", sex="female", age=16, participant=i == 29))
+    persons = pd.DataFrame(rows)
+    orgs = pd.DataFrame({"org_id": [0, 1, 2], "kind": ["culture", "sport", "minority"], "minority": [False, False, True],
+                         "formal": [True, True, False], "linked": [True, False, False]})
+    mem = pd.DataFrame({"person_id": [25, 26, 27, 29, 0, 1, 10], "org_id": [0, 0, 1, 1, 1, 1, 2],
+                        "role": ["participant", "member", "participant", "participant", "office", "volunteer", "participant"]})
+    return {"persons": persons, "memberships": mem, "organisations": orgs}
+
+
+def test_statistics_on_hand_built_tables(hand_tables):
+    t = hand_tables
+    S = STATISTICS
+    assert S["participation_rest"](t) == pytest.approx(7 / 10)
+    assert S["participation_immigrant_background"](t) == pytest.approx((3 + 2) / 15)
+    assert S["volunteer_rest"](t) == pytest.approx(5 / 10)
+    assert S["volunteer_immigrant_background"](t) == pytest.approx(3 / 15)
+    # SSB: immigrants vs everyone else (majority and descendants)
+    assert S["volunteer_ratio_immigrants_rest"](t) == pytest.approx((2 / 10) / (6 / 15))
+    assert S["secular_volunteering_immigrants"](t) == pytest.approx(1 / 10)
+    assert S["youth_minority_boys"](t) == pytest.approx(3 / 4)
+    assert S["hobby_minority_boys"](t) == pytest.approx(2 / 4)
+    assert S["hobby_majority_girls"](t) == pytest.approx(0 / 2)
+    assert S["youth_majority_minus_minority"](t) == pytest.approx(1 / 2 - 3 / 4)
+    assert S["minority_minus_majority_linked"](t) == pytest.approx(0.0 - 0.5)
+
+
+def test_ladder_counts_informal_participants_as_members(hand_tables):
+    s = ladder_shares(hand_tables)
+    # rung ≥ participant: persons 25,26,27,29,0,1,10 → immigrant background 25,26,27,10 = 4/7
+    assert s["participant"] == pytest.approx(4 / 7)
+    # ≥ member: 26 (member), 0, 1, 10 (informal group counts as member) → 2/4
+    assert s["member"] == pytest.approx(2 / 4)
+    assert s["volunteer"] == pytest.approx(0.0) and s["office"] == pytest.approx(0.0)
+    assert STATISTICS["ladder_gradient"](hand_tables) == pytest.approx(0.0)
+
+
+def test_logit_recovers_known_signs():
+    rng = np.random.default_rng(0)
+    n = 4000
+    df = pd.DataFrame({"female": rng.integers(0, 2, n).astype(float), "age10": rng.uniform(2, 6, n),
+                       "low_education": rng.integers(0, 2, n).astype(float), "norwegian": rng.uniform(0, 1, n),
+                       "employed": rng.integers(0, 2, n).astype(float), "religious": rng.integers(0, 2, n).astype(float)})
+    x = -1 - 0.5 * df.female - 0.3 * df.age10 + 2.0 * df.norwegian + 0.6 * df.employed
+    df["volunteer"] = (rng.random(n) < 1 / (1 + np.exp(-x))).astype(float)
+    df["volunteer_secular"] = df["volunteer"]
+    fit = logit(df, "volunteer")
+    assert fit.loc["female", "hi"] < 0 and fit.loc["age10", "hi"] < 0
+    assert fit.loc["norwegian", "lo"] > 1.5 and fit.loc["employed", "lo"] > 0
+    assert fit.loc["low_education", "lo"] < 0 < fit.loc["low_education", "hi"]
+
+
+def test_regression_frame_keeps_adult_immigrants_only(hand_tables):
+    f = regression_frame(hand_tables["persons"])
+    assert len(f) == 10 and f["volunteer"].sum() == 2
+
+
+def test_target_kinds():
+    v = Target("a", "", "individual", "value", 0.4, 0.05, "participation_rest", "", "", "calibrated")
+    assert v.ok(0.44) and not v.ok(0.46) and v.distance(0.4) == 0.0 and v.distance(0.5) > v.distance(0.46) > 0
+    mx = Target("b", "", "individual", "max", 0.5, 0.0, "participation_rest", "", "", "calibrated")
+    assert mx.ok(0.49) and not mx.ok(0.51) and mx.distance(0.4) == 0
+    sg = Target("c", "", "individual", "sign", -1, 0.0, "coef_female", "", "", "validation")
+    assert sg.ok(-0.2) and not sg.ok(0.1) and not sg.ok(float("nan"))
+
+
+def test_shipped_targets_file_loads_and_covers_facts():
+    ts = load_targets()
+    ids = {t.id for t in ts}
+    assert {"participation_immigrant_background", "participation_rest", "volunteer_ratio_ssb",
+            "secular_volunteering_immigrants", "youth_minority_boys", "youth_minority_girls",
+            "hobby_majority_girls", "determinant_norwegian"} <= ids
+    assert {t.role for t in ts} == {"calibrated", "validation", "cross-check"}
+    assert {t.level for t in ts} == {"individual", "youth", "organisation", "municipality"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[[target]]\nid = 'x'\n", "missing field"),
+    ("[[target]]\nid='x'\npattern=''\nlevel='individual'\nkind='value'\nvalue=1\nstatistic='nope'\noutput=''\nsource=''\nrole='calibrated'\n",
+     "unknown statistic"),
+    ("[[target]]\nid='x'\npattern=''\nlevel='individual'\nkind='exact'\nvalue=1\nstatistic='participation_rest'\noutput=''\nsource=''\nrole='calibrated'\n",
+     "kind: must be one of"),
+    ("nothing = 1\n", r"needs \[\[target\]\]"),
+    ("[[target\n", "cannot read"),
+])
+def test_bad_targets_file(tmp_path, text, expected):
+    f = tmp_path / "t.toml"
+    f.write_text(text)
+    with pytest.raises(TargetsError, match=expected) as e:
+        load_targets(f)
+    assert str(f) in str(e.value)
+
+
+def tiny_scenario(tmp_path) -> str:
+    f = tmp_path / "tiny.toml"
+    f.write_text('name = "tiny"\nmonths = 2\nburn_in_months = 12\n[population]\npersons = 400\nneighbourhoods = 3\n')
+    return str(f)
+
+
+def test_validate_end_to_end_on_a_tiny_population(tmp_path, capsys):
+    out = tmp_path / "val"
+    report = tmp_path / "VALIDATION.md"
+    assert main(["validate", tiny_scenario(tmp_path), "--seeds", "2", "--workers", "2", "--out", str(out),
+                 "--report", str(report), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    summary = pd.read_csv(out / "validation.csv")
+    assert set(summary["target"]) == {t.id for t in load_targets()}
+    assert {"model_mean", "model_p05", "model_p95", "within"} <= set(summary.columns)
+    for f in ("validation.md", "validation.png", "determinants.csv", "per_seed.csv"):
+        assert (out / f).stat().st_size > 0
+    assert len(pd.read_csv(out / "per_seed.csv")) == 2
+    assert "participation_immigrant_background" in printed
+    text = report.read_text()
+    assert "## Targets against the model" in text and (tmp_path / "validation.png").exists()
+
+
+def test_validate_rejects_bad_input_before_running(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "missing.toml"), "--seeds", "1"]) == 2
+    with pytest.raises(SystemExit) as e:
+        main(["validate", "--seeds", "0"])
+    assert e.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert not (Path("runs") / "validation" / "missing").exists()
+
+
+def tiny_spec(tmp_path) -> Path:
+    f = tmp_path / "cal.toml"
+    f.write_text("[settings]\nsamples = 3\nseeds = 1\npersons = 300\naccept_share = 0.5\nrefine = 1\n"
+                 "refine_seeds = 1\ndesign_seed = 5\n[parameters]\n\"recruitment.ask_rate\" = [0.1, 0.3]\n"
+                 "\"ladder.volunteer_rate\" = [0.02, 0.05]\n")
+    return f
+
+
+def test_calibrate_end_to_end_on_a_tiny_budget_and_resumes(tmp_path):
+    scen, spec = tiny_scenario(tmp_path), tiny_spec(tmp_path)
+    out, fitted = tmp_path / "cal", tmp_path / "fitted.toml"
+    s = cal.calibrate(scen, out, fitted, workers=2, spec_file=spec, progress=False)
+    evals = sorted((out / "evals").glob("*.json"))
+    assert len(evals) == 3 + 1
+    assert s["accepted"] == 2 and set(s["fitted"]) == {"recruitment.ask_rate", "ladder.volunteer_rate"}
+    r = s["accepted_ranges"]["recruitment.ask_rate"]
+    assert 0.1 <= r["min"] <= r["max"] <= 0.3
+    text = fitted.read_text()
+    assert "ask_rate" in text and "[ladder]" in text
+    # interrupted runs resume: delete one evaluation, rerun, only it is redone and the result is the same
+    stamps = {p.name: p.stat().st_mtime_ns for p in evals}
+    evals[0].unlink()
+    s2 = cal.calibrate(scen, out, fitted, workers=1, spec_file=spec, progress=False)
+    again = {p.name: p.stat().st_mtime_ns for p in (out / "evals").glob("*.json")}
+    assert set(again) == set(stamps)
+    assert [n for n in stamps if again[n] != stamps[n]] == [evals[0].name]
+    assert s2["fitted"] == s["fitted"]
+    # the fitted file is a valid scenario fragment
+    from model.scenario import load_scenario
+    child = tmp_path / "child.toml"
+    child.write_text(f'extends = "{fitted.name}"\nname = "child"\n')
+    sc = load_scenario(child)
+    assert sc.recruitment.ask_rate == pytest.approx(s["fitted"]["recruitment.ask_rate"], rel=1e-5)
+
+
+def test_calibrate_refuses_a_folder_with_other_settings(tmp_path):
+    scen, spec = tiny_scenario(tmp_path), tiny_spec(tmp_path)
+    out = tmp_path / "cal"
+    out.mkdir()
+    (out / "settings.json").write_text(json.dumps({"key": "something-else"}))
+    with pytest.raises(cal.CalibrationError, match="other settings"):
+        cal.calibrate(scen, out, tmp_path / "f.toml", workers=1, spec_file=spec, progress=False)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[settings]\nsamples = 3\n", "missing"),
+    ("[settings]\nsamples=3\nseeds=1\npersons=300\naccept_share=0.5\nrefine=1\nrefine_seeds=1\ndesign_seed=5\n"
+     "[parameters]\n\"recruitment.nope\" = [0, 1]\n", "not a scenario parameter"),
+    ("[settings]\nsamples=3\nseeds=1\npersons=300\naccept_share=0.5\nrefine=1\nrefine_seeds=1\ndesign_seed=5\n"
+     "[parameters]\n\"recruitment.ask_rate\" = [0.3, 0.1]\n", "low < high"),
+])
+def test_bad_calibration_file(tmp_path, text, expected):
+    f = tmp_path / "c.toml"
+    f.write_text(text)
+    with pytest.raises(cal.CalibrationError, match=expected):
+        cal.load_spec(f)
+
+
+def test_compute_fits_the_regression_once(hand_tables, monkeypatch):
+    import model.validation.targets as tg
+    calls = []
+    real = tg.logit
+    monkeypatch.setattr(tg, "logit", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    compute(hand_tables, load_targets())
+    assert sorted(calls) == ["volunteer", "volunteer_secular"]
