@@ -197,7 +197,10 @@ HOWTO = '''\
 
 A scenario is a TOML file. Every parameter has a default (listed below, declared once in
 `model/scenario.py`, `model/schema.py` and `model/interventions/`), so a file sets only what it
-changes. The usual way is to start from the baseline and extend it:
+changes. The usual way is to start from the baseline and extend it. The baseline itself extends
+`model/data/calibrated.toml`, the parameters fitted by `dugnad calibrate` (see `docs/VALIDATION.md`),
+so for those parameters a scenario extending the baseline gets the calibrated values, not the
+defaults listed below:
 
 ```toml
 # scenarios/card_and_course.toml
