@@ -6,6 +6,7 @@
     dugnad validate [SCENARIO.toml] [--seeds N] [--persons N] [--months N] [--workers N] [--out DIR]
                     [--report docs/VALIDATION.md]
     dugnad calibrate [--samples N] [--seeds N] [--persons N] [--workers N] [--out DIR] [--write FILE]
+    dugnad sweep EXPERIMENT.toml [--out DIR] [--workers N] [--scheduler ADDRESS]
 
 Bad input gets a one-line error per problem and exit code 2; no traceback, no output folder.
 """
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 from model.errors import DugnadError
+from model.experiments.definition import ExperimentError
 from model.scenario import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -78,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--write", default="model/data/calibrated.toml", help="where the fitted parameters go (default model/data/calibrated.toml)")
     cal.add_argument("--spec", default=None, help="calibration settings file (default model/data/calibration.toml)")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
+    sw = sub.add_parser("sweep", help="run an experiment (scenarios × parameters × seeds) on Dask")
+    sw.add_argument("experiment", help="experiment TOML file, e.g. experiments/interventions.toml")
+    sw.add_argument("--out", help="result store (default runs/sweeps/<experiment name>); resumable")
+    sw.add_argument("--workers", type=_nonneg_int("workers", 1), help="worker processes of the embedded LocalCluster (default: cores)")
+    sw.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar")
     return ap
 
 
@@ -180,6 +188,17 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    from model.experiments.sweep import sweep
+
+    out, c = sweep(args.experiment, args.out, args.workers, args.scheduler, progress=not args.quiet)
+    print(f"{c['runs']} runs: {c['already_done']} already in the store, {c['ok']} ran, {c['failed']} failed "
+          f"({c['wall_s']:.1f} s)")
+    print(f"Store: {out}/  — load with model.experiments.store.load('{out}', 'timeseries') or DuckDB "
+          f"read_parquet('{out}/timeseries/*/*.parquet', hive_partitioning = true)")
+    return 1 if c["failed"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -189,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args)
         if args.command == "calibrate":
             return cmd_calibrate(args)
+        if args.command == "sweep":
+            return cmd_sweep(args)
         return cmd_check(args)
-    except ScenarioError as e:
+    except (ScenarioError, ExperimentError) as e:
         for line in e.problems:
             print(line, file=sys.stderr)
         return EXIT_BAD_INPUT

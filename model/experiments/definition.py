@@ -1,0 +1,214 @@
+"""Experiment files: scenarios × parameter grid or Latin-hypercube sample × seeds.
+
+```toml
+name = "ask_rate_sweep"
+scenarios = ["../scenarios/baseline.toml", "../scenarios/open_recruitment.toml"]  # relative to this file
+seeds = 5                      # seeds 1..5 (or a list: [1, 2, 7])
+months = 60                    # months after burn-in (default: each scenario's)
+persons = 3000                 # population (default: each scenario's)
+burn_in_months = 120           # default: each scenario's
+indicators = ["participation", "volunteer", "bridging_ties"]   # default: all
+groups = ["majority", "immigrant_background"]                  # default: all
+horizons = [12, 60]            # months at which subgroup tables are kept (default: the last month)
+
+[grid]                         # every combination, applied to every scenario
+"recruitment.ask_rate" = [0.15, 0.25]
+
+# or, instead of [grid]:
+[sample]                       # Latin hypercube over ranges
+n = 20
+seed = 1
+parameters = { "recruitment.ask_rate" = [0.1, 0.3] }
+```
+
+Errors name the file, the field and what is allowed (``ExperimentError``), like scenario files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from model.errors import DugnadError
+from model.indicators import GROUPS, INDICATORS
+from model.schema import Section
+
+
+class ExperimentError(DugnadError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class SampleSpec(Section):
+    n: int = Field(..., ge=1, le=100_000, description="number of Latin-hypercube samples")
+    seed: int = Field(1, ge=0, description="seed of the design")
+    parameters: dict[str, list[float]] = Field(..., description="parameter → [low, high]")
+
+
+class Experiment(Section):
+    name: str = Field(..., min_length=1, description="name of the experiment")
+    description: str = ""
+    scenarios: list[str] = Field(..., min_length=1, description="scenario files, relative to the experiment file")
+    seeds: int | list[int] = Field(3, description="number of seeds (1..N) or an explicit list")
+    months: int | None = Field(None, ge=0, le=1200)
+    persons: int | None = Field(None, ge=20, le=2_000_000)
+    burn_in_months: int | None = Field(None, ge=0, le=600)
+    indicators: list[str] | None = None
+    groups: list[str] | None = None
+    horizons: list[int] | None = None
+    grid: dict[str, list[float | int | bool | str]] | None = None
+    sample: SampleSpec | None = None
+
+    @field_validator("seeds")
+    @classmethod
+    def _seeds(cls, v):
+        if isinstance(v, int):
+            if not 1 <= v <= 100_000:
+                raise ValueError(f"must be between 1 and 100000 (got {v})")
+        elif not v or any(s < 0 for s in v) or len(set(v)) != len(v):
+            raise ValueError(f"must be a non-empty list of distinct seeds ≥ 0 (got {v})")
+        return v
+
+    @field_validator("indicators")
+    @classmethod
+    def _indicators(cls, v):
+        bad = [x for x in v or [] if x not in INDICATORS]
+        if bad:
+            raise ValueError(f"unknown indicator(s) {', '.join(bad)}; allowed: {', '.join(INDICATORS)}")
+        return v
+
+    @field_validator("groups")
+    @classmethod
+    def _groups(cls, v):
+        bad = [x for x in v or [] if x not in GROUPS]
+        if bad:
+            raise ValueError(f"unknown group(s) {', '.join(bad)}; allowed: {', '.join(GROUPS)}")
+        return v
+
+    @field_validator("horizons")
+    @classmethod
+    def _horizons(cls, v):
+        if v is not None and (not v or any(h < 0 for h in v)):
+            raise ValueError(f"must be a non-empty list of months ≥ 0 (got {v})")
+        return v
+
+    @model_validator(mode="after")
+    def _grid_or_sample(self):
+        if self.grid is not None and self.sample is not None:
+            raise ValueError("give [grid] or [sample], not both")
+        for name, values in (self.grid or {}).items():
+            if not values:
+                raise ValueError(f"grid.{name}: needs at least one value")
+        for name, rng in (self.sample.parameters.items() if self.sample else []):
+            if len(rng) != 2 or not rng[0] < rng[1]:
+                raise ValueError(f"sample.parameters.{name}: must be [low, high] with low < high (got {rng})")
+        return self
+
+    def seed_list(self) -> list[int]:
+        return list(range(1, self.seeds + 1)) if isinstance(self.seeds, int) else list(self.seeds)
+
+    def points(self) -> list[dict]:
+        """Parameter points (dotted names → values): the grid's product, the sample, or one empty point."""
+        if self.grid:
+            names = list(self.grid)
+            return [dict(zip(names, combo)) for combo in itertools.product(*(self.grid[n] for n in names))]
+        if self.sample:
+            from scipy.stats import qmc
+            names = list(self.sample.parameters)
+            u = qmc.LatinHypercube(d=len(names), seed=self.sample.seed).random(self.sample.n)
+            return [{n: self.sample.parameters[n][0] + x * (self.sample.parameters[n][1] - self.sample.parameters[n][0])
+                     for n, x in zip(names, row)} for row in u]
+        return [{}]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of an experiment: everything a worker needs, and a stable id for resuming."""
+    scenario_file: str
+    scenario_name: str
+    scenario_hash: str
+    point: tuple            # ((name, value), ...)
+    seed: int
+    months: int | None
+    persons: int | None
+    burn_in_months: int | None
+    horizons: tuple | None
+
+    @property
+    def run_id(self) -> str:
+        key = json.dumps([self.scenario_hash, list(self.point), self.seed, self.months, self.persons,
+                          self.burn_in_months, list(self.horizons or ())], sort_keys=True, default=str)
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def overrides(self) -> dict:
+        out: dict = {}
+        for name, v in self.point:
+            parts = name.split(".")
+            d = out
+            for p in parts[:-1]:
+                d = d.setdefault(p, {})
+            d[parts[-1]] = v
+        if self.months is not None:
+            out["months"] = self.months
+        if self.burn_in_months is not None:
+            out["burn_in_months"] = self.burn_in_months
+        if self.persons is not None:
+            out.setdefault("population", {})["persons"] = self.persons
+        return out
+
+
+def _fmt_loc(loc) -> str:
+    out = ""
+    for k in loc:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def load_experiment(path: str | Path) -> tuple[Experiment, list[RunSpec]]:
+    """Read, validate and expand an experiment file; every scenario (with every parameter point) is
+    checked by the scenario loader, so a bad point fails here, before anything runs."""
+    from model.scenario import ScenarioError, load_scenario
+
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExperimentError([f"{path}: file not found"]) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ExperimentError([f"{path}: cannot read: {e}"]) from None
+    try:
+        exp = Experiment.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field; allowed: " + ", ".join(Experiment.model_fields)
+            problems.append(f"{path}: {_fmt_loc(err['loc']) or '(file)'}: {msg} (got {err.get('input')!r:.60})")
+        raise ExperimentError(problems) from None
+    runs, problems = [], []
+    points = exp.points()
+    for i, rel in enumerate(exp.scenarios):
+        file = (path.parent / rel).resolve() if not Path(rel).is_absolute() else Path(rel)
+        for point in points:
+            spec = RunSpec(str(file), "", "", tuple(sorted(point.items())), 0, exp.months, exp.persons,
+                           exp.burn_in_months, tuple(exp.horizons) if exp.horizons else None)
+            try:
+                sc = load_scenario(file, spec.overrides())
+            except ScenarioError as e:
+                problems += [f"{path}: scenarios[{i}] with {dict(point) or 'no parameters'}: {p}" for p in e.problems]
+                break
+            h = hashlib.sha256(json.dumps(sc.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+            for seed in exp.seed_list():
+                runs.append(RunSpec(str(file), sc.name, h, spec.point, seed, exp.months, exp.persons,
+                                    exp.burn_in_months, spec.horizons))
+    if problems:
+        raise ExperimentError(problems)
+    return exp, runs
