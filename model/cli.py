@@ -7,6 +7,8 @@
                     [--report docs/VALIDATION.md]
     dugnad calibrate [--samples N] [--seeds N] [--persons N] [--workers N] [--out DIR] [--write FILE]
     dugnad sweep EXPERIMENT.toml [--out DIR] [--workers N] [--scheduler ADDRESS]
+    dugnad compare BASELINE.toml SCENARIO.toml... [--seeds N] [--months N] [--persons N] [--horizons 12,60]
+    dugnad sensitivity [--scenario FILE] [--method morris|sobol] [--n N] [--seeds N] [--indicators a,b]
 
 Bad input gets a one-line error per problem and exit code 2; no traceback, no output folder.
 """
@@ -42,6 +44,25 @@ def _nonneg_int(flag: str, minimum: int = 0):
         return v
     parse.__name__ = flag
     return parse
+
+
+def _horizons(text: str) -> list[int]:
+    try:
+        out = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be whole months separated by commas, e.g. 12,60 (got {text!r})") from None
+    if not out or any(x < 0 for x in out):
+        raise argparse.ArgumentTypeError(f"must be months ≥ 0 separated by commas (got {text!r})")
+    return out
+
+
+def _indicator_list(text: str) -> list[str]:
+    from model.indicators import INDICATORS
+    out = [x.strip() for x in text.split(",") if x.strip()]
+    bad = [x for x in out if x not in INDICATORS]
+    if not out or bad:
+        raise argparse.ArgumentTypeError(f"unknown indicator(s) {', '.join(bad) or text!r}; allowed: {', '.join(INDICATORS)}")
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +107,32 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--workers", type=_nonneg_int("workers", 1), help="worker processes of the embedded LocalCluster (default: cores)")
     sw.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmp_ = sub.add_parser("compare", help="compare interventions with the baseline: effects, cost-effectiveness, incidence")
+    cmp_.add_argument("baseline", help="baseline scenario, e.g. scenarios/baseline.toml")
+    cmp_.add_argument("scenarios", nargs="+", help="scenarios to compare with it")
+    cmp_.add_argument("--seeds", type=_nonneg_int("seeds", 1), default=5, help="paired seeds 1..N (default 5)")
+    cmp_.add_argument("--months", type=_nonneg_int("months", 1), help="months after burn-in (default: the baseline's)")
+    cmp_.add_argument("--persons", type=_nonneg_int("persons", 20), help="population size (default: each scenario's)")
+    cmp_.add_argument("--burn-in", type=_nonneg_int("burn-in"), dest="burn_in", help="burn-in months (default: each scenario's)")
+    cmp_.add_argument("--horizons", type=_horizons, help="months to report, comma-separated (default 12,60,120 and the last)")
+    cmp_.add_argument("--workers", type=_nonneg_int("workers", 1), help="worker processes (default: cores)")
+    cmp_.add_argument("--scheduler", help="address of an existing Dask scheduler")
+    cmp_.add_argument("--out", help="output folder (default runs/compare/<baseline>)")
+    cmp_.add_argument("--quiet", action="store_true", help="no progress bar")
+    sen = sub.add_parser("sensitivity", help="global sensitivity analysis of the free parameters (SALib)")
+    sen.add_argument("--scenario", default="scenarios/baseline.toml", help="scenario (default: the baseline)")
+    sen.add_argument("--method", choices=("morris", "sobol"), default="morris", help="Morris screening (default) or Sobol indices")
+    sen.add_argument("--n", type=_nonneg_int("n", 1), default=6, help="Morris trajectories or Sobol base samples (default 6)")
+    sen.add_argument("--seeds", type=_nonneg_int("seeds", 1), default=2, help="seeds averaged per sample point (default 2)")
+    sen.add_argument("--persons", type=_nonneg_int("persons", 20), default=2000, help="population (default 2000)")
+    sen.add_argument("--months", type=_nonneg_int("months", 1), default=60, help="months after burn-in (default 60)")
+    sen.add_argument("--burn-in", type=_nonneg_int("burn-in"), dest="burn_in", help="burn-in months (default: the scenario's)")
+    sen.add_argument("--indicators", type=_indicator_list, help="comma-separated indicators (default participation,volunteer,bridging_ties,youth_participation)")
+    sen.add_argument("--group", default="immigrant_background", choices=("all", "majority", "immigrant", "descendant", "immigrant_background"))
+    sen.add_argument("--workers", type=_nonneg_int("workers", 1), help="worker processes (default: cores)")
+    sen.add_argument("--scheduler", help="address of an existing Dask scheduler")
+    sen.add_argument("--out", default="runs/sensitivity", help="output folder (default runs/sensitivity); resumable")
+    sen.add_argument("--quiet", action="store_true", help="no progress bar")
     return ap
 
 
@@ -199,6 +246,34 @@ def cmd_sweep(args) -> int:
     return 1 if c["failed"] else 0
 
 
+def cmd_compare(args) -> int:
+    from model.experiments.compare import compare, summary_table
+
+    for f in [args.baseline, *args.scenarios]:
+        load_scenario(f)  # bad files fail before anything runs
+    out = Path(args.out) if args.out else Path("runs") / "compare" / Path(args.baseline).stem
+    out.mkdir(parents=True, exist_ok=True)
+    res = compare(args.baseline, args.scenarios, args.seeds, out, args.months, args.persons, args.horizons,
+                  args.workers, args.scheduler, progress=not args.quiet, burn_in=args.burn_in)
+    print(summary_table(res))
+    print(f"\nReport: {out}/report.html (and report.md, effects.csv, cost_effectiveness.csv, incidence.csv, *.png)")
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from model.experiments.sensitivity import ranking_text, sensitivity
+
+    load_scenario(args.scenario)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    df = sensitivity(args.scenario, out, args.method, args.n, args.seeds, args.persons, args.months, args.indicators,
+                     args.group, None, args.workers, args.scheduler, progress=not args.quiet, burn_in=args.burn_in)
+    print(f"Most influential parameters ({args.method}; {args.group}, last month):")
+    print(ranking_text(df, args.method))
+    print(f"\nOutput: {out}/sensitivity_{args.method}.csv and .png")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -210,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_calibrate(args)
         if args.command == "sweep":
             return cmd_sweep(args)
+        if args.command == "compare":
+            return cmd_compare(args)
+        if args.command == "sensitivity":
+            return cmd_sensitivity(args)
         return cmd_check(args)
     except (ScenarioError, ExperimentError) as e:
         for line in e.problems:

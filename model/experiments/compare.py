@@ -1,0 +1,375 @@
+"""``dugnad compare BASELINE SCENARIO...``: what each intervention changes, for whom, at what cost.
+
+Paired seeds: every scenario runs with the same seeds as the baseline, and a seed fixes the initial
+population (it is built before any intervention draws), so the difference between a scenario and
+the baseline with the same seed isolates the intervention (plus the stochastic divergence that
+follows from it); a scenario identical to the baseline gives differences of exactly zero.
+
+For each scenario and horizon (months after burn-in):
+
+* **effects**: per indicator and subgroup, the mean paired difference across seeds with a 90%
+  confidence interval (t distribution over the seed differences);
+* **cost-effectiveness**: NOK spent up to the horizon per extra participant, per extra volunteer
+  and per extra bridging tie (ratio of mean cost to mean effect, 90% bootstrap interval over seeds;
+  "–" when the effect's interval includes zero);
+* **incidence**: for each intervention, the share of the NOK its resources reached in each
+  household-income group, background and origin region, beside that group's share of the
+  intervention's target population, and beside the group's change in participation.
+
+Outputs: ``effects.csv``, ``cost_effectiveness.csv``, ``incidence.csv``, plots (trajectories with
+90% bands; effects by subgroup), ``report.md`` and a self-contained ``report.html``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.experiments.definition import RunSpec
+from model.experiments.store import Store
+
+# (source, indicator, label): timeseries rows by background group; subgroup rows by dimension
+KEY_TIMESERIES = [
+    ("participation", "took part (adults)"), ("member", "member (adults)"), ("volunteer", "volunteered, 12 m (adults)"),
+    ("office", "office holder (adults)"), ("bonding_ties", "bonding ties per adult"),
+    ("bridging_ties", "bridging ties per adult"), ("ei_index", "E-I index"), ("trust", "trust"),
+    ("norwegian", "Norwegian"), ("employment", "employed 20-66"), ("youth_participation", "youth 13-19 taking part"),
+    ("children_participation", "children 6-12 taking part"),
+    ("immigrant_share_members", "immigrant-background share of members"),
+    ("immigrant_share_offices", "immigrant-background share of office holders"),
+]
+KEY_SUBGROUP = ["participation", "volunteer", "office", "bridging_ties", "norwegian", "employment"]
+SUBGROUP_DIMENSIONS = ("background", "region", "sex", "age_band", "income")
+
+
+def specs_for(files: list[str], seeds: list[int], months: int | None, persons: int | None,
+              horizons: list[int] | None, burn_in: int | None = None) -> list[RunSpec]:
+    import hashlib
+    import json
+
+    from model.scenario import load_scenario
+
+    out = []
+    for f in files:
+        probe = RunSpec(str(Path(f).resolve()), "", "", (), 0, months, persons, burn_in, tuple(horizons) if horizons else None)
+        sc = load_scenario(f, probe.overrides())
+        h = hashlib.sha256(json.dumps(sc.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+        for s in seeds:
+            out.append(RunSpec(probe.scenario_file, sc.name, h, (), s, months, persons, burn_in, probe.horizons))
+    return out
+
+
+def _ci(x: np.ndarray, level: float = 0.90) -> tuple[float, float, float]:
+    from scipy import stats
+
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return float("nan"), float("nan"), float("nan")
+    m = float(x.mean())
+    if len(x) < 2:
+        return m, float("nan"), float("nan")
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return m, m - half, m + half
+
+
+def paired(values: pd.DataFrame, base: str, keys: list[str]) -> pd.DataFrame:
+    """values: columns scenario, seed, *keys, value → per (scenario ≠ base, keys): mean difference, CI, n."""
+    piv = values.pivot_table(index=[*keys, "seed"], columns="scenario", values="value", aggfunc="first")
+    rows = []
+    for sc in [c for c in piv.columns if c != base]:
+        d = (piv[sc] - piv[base]).rename("d").reset_index()
+        for k, g in d.groupby(keys, sort=False):
+            m, lo, hi = _ci(g["d"].to_numpy(float))
+            rows.append({"scenario": sc, **dict(zip(keys, k if isinstance(k, tuple) else (k,))),
+                         "difference": m, "ci90_lo": lo, "ci90_hi": hi, "seeds": int(g["d"].notna().sum())})
+    return pd.DataFrame(rows)
+
+
+def effects(store: Store, base: str, horizons: list[int]) -> pd.DataFrame:
+    ts = store.load("timeseries")
+    keys = [k for k, _ in KEY_TIMESERIES]
+    t = ts[ts["month"].isin(horizons) & ts["indicator"].isin(keys)]
+    overall = paired(t, base, ["month", "group", "indicator"]).rename(columns={"group": "subgroup"})
+    overall.insert(2, "dimension", "background group")
+    sub = store.load("subgroups")
+    s = sub[sub["month"].isin(horizons) & sub["indicator"].isin(KEY_SUBGROUP) & sub["dimension"].isin(SUBGROUP_DIMENSIONS)]
+    by = paired(s, base, ["month", "dimension", "group", "indicator"]).rename(columns={"group": "subgroup"})
+    return pd.concat([overall, by], ignore_index=True)
+
+
+def cost_effectiveness(store: Store, base: str, horizons: list[int], boot: int = 2000) -> pd.DataFrame:
+    ts = store.load("timeseries")
+    cost = ts[(ts["indicator"] == "cost_nok") & (ts["group"] == "all") & ts["month"].isin(horizons)]
+    sub = store.load("subgroups")
+    counts = sub[(sub["dimension"] == "all") & sub["month"].isin(horizons)
+                 & sub["indicator"].isin(["participants", "volunteers", "bridging_ties_total"])]
+    rng = np.random.default_rng(0)
+    rows = []
+    for sc in sorted(set(ts["scenario"]) - {base}):
+        for h in horizons:
+            c = cost[(cost["scenario"] == sc) & (cost["month"] == h)].set_index("seed")["value"]
+            for ind, label, scale in (("participants", "NOK per extra participant", 1.0),
+                                      ("volunteers", "NOK per extra volunteer", 1.0),
+                                      ("bridging_ties_total", "NOK per extra bridging tie", 0.5)):
+                v = counts[(counts["month"] == h) & (counts["indicator"] == ind)]
+                a = v[v["scenario"] == sc].set_index("seed")["value"]
+                b = v[v["scenario"] == base].set_index("seed")["value"]
+                seeds = sorted(set(a.index) & set(b.index) & set(c.index))
+                if not seeds:
+                    continue
+                eff = (a.loc[seeds] - b.loc[seeds]).to_numpy(float) * scale
+                cs = c.loc[seeds].to_numpy(float)
+                m_eff, lo_eff, hi_eff = _ci(eff)
+                ratio = float(cs.mean() / m_eff) if m_eff > 0 else float("nan")
+                lo = hi = float("nan")
+                if len(seeds) >= 2 and m_eff > 0 and lo_eff > 0:
+                    idx = rng.integers(0, len(seeds), (boot, len(seeds)))
+                    me = eff[idx].mean(axis=1)
+                    r = np.where(me > 0, cs[idx].mean(axis=1) / np.where(me > 0, me, 1), np.nan)
+                    lo, hi = np.nanpercentile(r, [5, 95])
+                rows.append({"scenario": sc, "month": h, "measure": label, "cost_nok": float(cs.mean()),
+                             "extra": m_eff, "extra_ci90_lo": lo_eff, "extra_ci90_hi": hi_eff,
+                             "nok_per_unit": ratio if lo_eff > 0 else float("nan"), "ci90_lo": lo, "ci90_hi": hi,
+                             "seeds": len(seeds)})
+    return pd.DataFrame(rows)
+
+
+def incidence(store: Store, base: str, eff: pd.DataFrame) -> pd.DataFrame:
+    inc = store.load("incidence")
+    if inc.empty:
+        return pd.DataFrame()
+    g = inc.groupby(["scenario", "intervention", "type", "dimension", "group"], as_index=False)[["nok", "eligible"]].sum()
+    tot = g.groupby(["scenario", "intervention", "dimension"])[["nok", "eligible"]].transform("sum")
+    g["nok_share"] = g["nok"] / tot["nok"].where(tot["nok"] > 0)
+    g["eligible_share"] = g["eligible"] / tot["eligible"].where(tot["eligible"] > 0)
+    last = eff["month"].max() if len(eff) else None
+    part = eff[(eff["month"] == last) & (eff["indicator"] == "participation")
+               & eff["dimension"].isin(["background", "region", "income"])]
+    part = part.rename(columns={"subgroup": "group", "difference": "participation_change"})[
+        ["scenario", "dimension", "group", "participation_change"]]
+    return g.merge(part, on=["scenario", "dimension", "group"], how="left")
+
+
+# ----------------------------------------------------------------------------- plots
+
+def plot_trajectories(store: Store, scenarios: list[str], path: Path, group: str = "immigrant_background") -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ts = store.load("timeseries")
+    inds = [("participation", "took part (adults)"), ("volunteer", "volunteered (adults)"),
+            ("bridging_ties", "bridging ties per adult"), ("youth_participation", "youth 13-19 taking part")]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    for ax, (ind, label) in zip(axes.flat, inds):
+        d = ts[(ts["indicator"] == ind) & (ts["group"] == group)]
+        for sc in scenarios:
+            s = d[d["scenario"] == sc].groupby("month")["value"]
+            m, lo, hi = s.mean(), s.quantile(0.05), s.quantile(0.95)
+            ax.plot(m.index, m.to_numpy(), label=sc, lw=1.6)
+            ax.fill_between(m.index, lo.to_numpy(), hi.to_numpy(), alpha=0.15)
+        ax.set_title(f"{label} — {group.replace('_', ' ')}", fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[1, 0].set_xlabel("month")
+    axes[1, 1].set_xlabel("month")
+    axes[0, 0].legend(fontsize=7)
+    fig.suptitle("Trajectories: mean across seeds, band = 5th–95th percentile", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_subgroup_effects(eff: pd.DataFrame, path: Path, indicator: str = "participation") -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    last = eff["month"].max()
+    d = eff[(eff["month"] == last) & (eff["indicator"] == indicator) & (eff["dimension"] != "background group")]
+    scen = sorted(d["scenario"].unique())
+    labels = [f"{r.dimension}: {r.subgroup}" for r in d[d["scenario"] == scen[0]].itertuples()] if scen else []
+    fig, ax = plt.subplots(figsize=(9, 0.28 * max(len(labels), 1) + 1.6))
+    for j, sc in enumerate(scen):
+        s = d[d["scenario"] == sc]
+        y = np.arange(len(s)) + (j - (len(scen) - 1) / 2) * 0.8 / max(len(scen), 1)
+        ax.errorbar(s["difference"], y, xerr=[s["difference"] - s["ci90_lo"], s["ci90_hi"] - s["difference"]],
+                    fmt="o", ms=3, capsize=2, label=sc)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(np.arange(len(labels)))
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"difference from baseline in {indicator} at month {last} (90% CI)")
+    ax.legend(fontsize=7)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- report
+
+def _num(x, digits=3) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}f}"
+
+
+def md_table(df: pd.DataFrame, cols: list[tuple[str, str]], digits: int = 3) -> str:
+    lines = ["| " + " | ".join(h for _, h in cols) + " |", "|" + "---|" * len(cols)]
+    for r in df.itertuples(index=False):
+        vals = []
+        for c, _ in cols:
+            v = getattr(r, c)
+            vals.append(_num(v, digits) if isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) else str(v))
+        lines.append("| " + " | ".join(vals) + " |")
+    return "\n".join(lines)
+
+
+def headline(eff: pd.DataFrame) -> pd.DataFrame:
+    d = eff[(eff["dimension"] == "background group") & (eff["subgroup"].isin(["immigrant_background", "all"]))].copy()
+    label = dict(KEY_TIMESERIES)
+    d = d[((d["subgroup"] == "immigrant_background") & ~d["indicator"].str.startswith("immigrant_share"))
+          | ((d["subgroup"] == "all") & d["indicator"].str.startswith("immigrant_share"))]
+    d["what"] = d["indicator"].map(label)
+    d["interval"] = [f"{_num(a)} to {_num(b)}" for a, b in zip(d["ci90_lo"], d["ci90_hi"])]
+    return d.sort_values(["scenario", "month", "indicator"])
+
+
+def write_report(out: Path, base: str, scenarios: list[str], eff: pd.DataFrame, ce: pd.DataFrame,
+                 inc: pd.DataFrame, seeds: int, horizons: list[int], plots: list[Path]) -> None:
+    h = headline(eff)
+    parts = [f"# Intervention comparison against `{base}`", "",
+             f"{seeds} paired seeds per scenario; horizons {', '.join(str(x) for x in horizons)} months after the burn-in. "
+             "Differences are scenario minus baseline with the same seed; intervals are 90% confidence intervals "
+             "of the mean difference across seeds. An interval that includes 0 means the model cannot tell the "
+             "effect from chance at this number of seeds.", ""]
+    parts += ["## Effects for persons of immigrant background", "",
+              md_table(h, [("scenario", "scenario"), ("month", "month"), ("what", "indicator"),
+                           ("difference", "difference"), ("interval", "90% CI")]), ""]
+    if len(ce):
+        ce2 = ce.assign(extra_ci=[f"{_num(a, 1)} to {_num(b, 1)}" for a, b in zip(ce["extra_ci90_lo"], ce["extra_ci90_hi"])],
+                        nok_ci=[f"{_num(a)} to {_num(b)}" for a, b in zip(ce["ci90_lo"], ce["ci90_hi"])])
+        parts += ["## Cost-effectiveness", "",
+                  "NOK spent up to the horizon divided by the extra persons (or ties) compared with the baseline; "
+                  "'–' where the extra number's interval includes zero.", "",
+                  md_table(ce2, [("scenario", "scenario"), ("month", "month"), ("measure", "measure"),
+                                 ("cost_nok", "cost (NOK)"), ("extra", "extra (mean)"), ("extra_ci", "90% CI"),
+                                 ("nok_per_unit", "NOK per unit"), ("nok_ci", "90% interval")], 1), ""]
+    if len(inc):
+        parts += ["## Who the resources reached", "",
+                  "Share of each intervention's NOK received by a group, beside the group's share of the people the "
+                  "intervention targets, and the group's change in participation (all ages) at the last horizon.", ""]
+        for dim in ("income", "background", "region"):
+            d = inc[inc["dimension"] == dim]
+            if len(d):
+                parts += [f"### By {dim}", "",
+                          md_table(d, [("scenario", "scenario"), ("intervention", "intervention"), ("group", dim),
+                                       ("nok_share", "share of NOK"), ("eligible_share", "share of target group"),
+                                       ("participation_change", "participation change")]), ""]
+    parts += ["## Effects by subgroup", "", "See `effects.csv` for every indicator, subgroup and horizon.", ""]
+    for p in plots:
+        parts += [f"![{p.stem}]({p.name})", ""]
+    md = "\n".join(parts)
+    (out / "report.md").write_text(md, encoding="utf-8")
+    (out / "report.html").write_text(markdown_to_html(md, out), encoding="utf-8")
+
+
+def markdown_to_html(md: str, folder: Path) -> str:
+    """A small converter for the report's own Markdown (headings, paragraphs, tables, images):
+    images are embedded as base64 so the HTML file stands alone."""
+    body, table = [], []
+
+    def flush():
+        if table:
+            rows = [r.strip().strip("|").split("|") for r in table if not set(r.strip()) <= set("|-")]
+            head, *rest = rows
+            body.append("<table><thead><tr>" + "".join(f"<th>{html.escape(c.strip())}</th>" for c in head) + "</tr></thead><tbody>"
+                        + "".join("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in r) + "</tr>" for r in rest)
+                        + "</tbody></table>")
+            table.clear()
+
+    for line in md.splitlines():
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        flush()
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            body.append(f"<h{level}>{html.escape(line[level:].strip())}</h{level}>")
+        elif line.startswith("!["):
+            name = line[line.index("(") + 1: line.rindex(")")]
+            data = base64.b64encode((folder / name).read_bytes()).decode()
+            body.append(f'<p><img alt="{html.escape(name)}" src="data:image/png;base64,{data}" style="max-width:100%"></p>')
+        elif line.strip():
+            text = html.escape(line).replace("`", "")
+            body.append(f"<p>{text}</p>")
+    flush()
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+             "table{border-collapse:collapse;margin:1em 0;font-size:0.85em}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}"
+             "th{background:#eef}")
+    return f"<!doctype html><html><head><meta charset='utf-8'><title>Dugnad comparison</title><style>{style}</style></head><body>{''.join(body)}</body></html>\n"
+
+
+def compare(baseline: str, scenarios: list[str], seeds: int, out: Path, months: int | None = None,
+            persons: int | None = None, horizons: list[int] | None = None, workers: int | None = None,
+            scheduler: str | None = None, progress: bool = True, burn_in: int | None = None) -> dict:
+    from model.experiments.sweep import run_specs
+    from model.scenario import load_scenario
+
+    out = Path(out)
+    files = [baseline, *scenarios]
+    base_sc = load_scenario(baseline, {"months": months} if months is not None else None)
+    total = base_sc.months
+    horizons = sorted({h for h in (horizons or [12, 60, 120]) if h <= total} | {total})
+    specs = specs_for(files, list(range(1, seeds + 1)), months, persons, horizons, burn_in)
+    names = list(dict.fromkeys(s.scenario_name for s in specs))
+    if len(names) != len(files):
+        from model.errors import DugnadError
+        raise DugnadError("compare: two scenario files have the same name; give each scenario a unique `name`")
+    store = Store(out / "store")
+    counts = run_specs(specs, store, workers, scheduler, None, None, progress, desc="compare")
+    base = names[0]
+    eff = effects(store, base, horizons)
+    ce = cost_effectiveness(store, base, horizons)
+    inc = incidence(store, base, eff)
+    eff.to_csv(out / "effects.csv", index=False)
+    ce.to_csv(out / "cost_effectiveness.csv", index=False)
+    inc.to_csv(out / "incidence.csv", index=False)
+    plots = [out / "trajectories.png", out / "effects_by_subgroup.png"]
+    plot_trajectories(store, names, plots[0])
+    plot_subgroup_effects(eff, plots[1])
+    write_report(out, base, names[1:], eff, ce, inc, seeds, horizons, plots)
+    return {"counts": counts, "effects": eff, "cost_effectiveness": ce, "incidence": inc, "names": names,
+            "horizons": horizons}
+
+
+def summary_table(res: dict) -> str:
+    """The comparison at the last horizon for persons of immigrant background, as text."""
+    eff, last = res["effects"], res["horizons"][-1]
+    show = ["participation", "volunteer", "office", "bridging_ties", "norwegian", "employment", "youth_participation"]
+    short = {"participation": "took part", "volunteer": "volunteer", "office": "office", "bridging_ties": "bridging",
+             "norwegian": "Norwegian", "employment": "employed", "youth_participation": "youth"}
+    d = eff[(eff["month"] == last) & (eff["dimension"] == "background group") & (eff["subgroup"] == "immigrant_background")]
+    ce = res["cost_effectiveness"]
+    lines = [f"Immigrant background, month {last}: difference from {res['names'][0]} (90% CI across paired seeds)",
+             f"{'scenario':32}" + "".join(f"{short[k]:>22}" for k in show) + f"{'NOK/extra participant':>24}"]
+    for sc in res["names"][1:]:
+        row = f"{sc:32}"
+        for k in show:
+            r = d[(d["scenario"] == sc) & (d["indicator"] == k)]
+            if len(r):
+                r = r.iloc[0]
+                row += f"{_num(r.difference):>8} [{_num(r.ci90_lo)},{_num(r.ci90_hi)}]".rjust(22)
+            else:
+                row += f"{'–':>22}"
+        c = ce[(ce["scenario"] == sc) & (ce["month"] == last) & (ce["measure"] == "NOK per extra participant")]
+        row += f"{_num(c.iloc[0].nok_per_unit) if len(c) else '–':>24}"
+        lines.append(row)
+    return "\n".join(lines)
