@@ -75,6 +75,8 @@ class Store:
                     n += 1
             for tmp in (self.out / table).glob("run_id=*/.*.tmp*"):
                 tmp.unlink(missing_ok=True)
+        for tmp in (self.out / "runs").glob(".*.tmp*"):  # a record being written when the process died
+            tmp.unlink(missing_ok=True)
         return n
 
     # ---------------------------------------------------------------- writing
