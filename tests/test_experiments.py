@@ -174,3 +174,9 @@ def test_sensitivity_morris_ranks_every_parameter(tmp_path):
                      indicators=["participation"], params=params, workers=2, progress=False, burn_in=3)
     assert set(df["parameter"]) == set(params) and sorted(df["rank"]) == [1, 2]
     assert (tmp_path / "sensitivity_morris.png").exists()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("*.toml")), ids=lambda p: p.name)
+def test_shipped_experiment_files_load(path):
+    exp, runs = load_experiment(path)
+    assert runs and exp.name
