@@ -192,12 +192,16 @@ def plot_subgroup_effects(eff: pd.DataFrame, path: Path, indicator: str = "parti
     last = eff["month"].max()
     d = eff[(eff["month"] == last) & (eff["indicator"] == indicator) & (eff["dimension"] != "background group")]
     scen = sorted(d["scenario"].unique())
-    labels = [f"{r.dimension}: {r.subgroup}" for r in d[d["scenario"] == scen[0]].itertuples()] if scen else []
+    order = {dim: i for i, dim in enumerate(SUBGROUP_DIMENSIONS)}
+    keys = sorted(set(zip(d["dimension"], d["subgroup"])), key=lambda k: (order.get(k[0], 99), str(k[1])))
+    pos = {k: i for i, k in enumerate(keys)}
+    labels = [f"{a}: {b}" for a, b in keys]
     fig, ax = plt.subplots(figsize=(9, 0.28 * max(len(labels), 1) + 1.6))
     for j, sc in enumerate(scen):
         s = d[d["scenario"] == sc]
-        y = np.arange(len(s)) + (j - (len(scen) - 1) / 2) * 0.8 / max(len(scen), 1)
-        ax.errorbar(s["difference"], y, xerr=[s["difference"] - s["ci90_lo"], s["ci90_hi"] - s["difference"]],
+        y = np.array([pos[(a, b)] for a, b in zip(s["dimension"], s["subgroup"])], float)
+        y = y + (j - (len(scen) - 1) / 2) * 0.8 / max(len(scen), 1)
+        ax.errorbar(s["difference"], y, xerr=[(s["difference"] - s["ci90_lo"]).fillna(0), (s["ci90_hi"] - s["difference"]).fillna(0)],
                     fmt="o", ms=3, capsize=2, label=sc)
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_yticks(np.arange(len(labels)))
