@@ -24,6 +24,16 @@ from model.schema import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.toml"
+
+
+def copy_baseline(root: Path) -> Path:
+    """root/scenarios/baseline.toml with the calibrated file it extends at root/model/data/; returns
+    the scenarios folder."""
+    (root / "model" / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "model" / "data" / "calibrated.toml", root / "model" / "data" / "calibrated.toml")
+    (root / "scenarios").mkdir(exist_ok=True)
+    shutil.copy(BASELINE, root / "scenarios" / "baseline.toml")
+    return root / "scenarios"
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 TYPES = ", ".join(CATALOGUE)
 GROUPS = "Poland, Lithuania, Sweden"  # the start of the shipped origin-group list
@@ -72,7 +82,7 @@ def test_docs_example_loads_and_its_error_message_is_real(tmp_path):
     """The how-to's example is a working scenario, and the error it quotes is the one you get."""
     howto = docs_scenarios.HOWTO
     example = re.search(r"```toml\n(.*?)```", howto, re.DOTALL).group(1)
-    shutil.copy(BASELINE, tmp_path / "baseline.toml")
+    tmp_path = copy_baseline(tmp_path)
     f = tmp_path / "card_and_course.toml"
     f.write_text(example)
     s = load_scenario(f)
@@ -229,8 +239,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("random_scenarios")
-    shutil.copy(BASELINE, d / "baseline.toml")
+    d = copy_baseline(tmp_path_factory.mktemp("random_scenarios"))
     (d / "base.toml").write_text('name = "base"\n[population]\npersons = 300\nneighbourhoods = 3\n')
     (d / "folder").mkdir()
     return d

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 HEADER_PARTS = ("Question", "Research", "Expected direction")
 SMALL_MONTHS = 14
-SMALL = {"population": {"persons": 600}, "burn_in_months": 12, "months": SMALL_MONTHS}
+SMALL = {"population": {"persons": 600, "neighbourhoods": 4}, "burn_in_months": 12, "months": SMALL_MONTHS}
 
 ids = [p.stem for p in SCENARIOS]
 

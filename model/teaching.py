@@ -1,0 +1,208 @@
+"""The classroom model and the drawings shared by the live app (``app.py``) and ``dugnad animate``.
+
+``ClassroomModel`` is a :class:`~model.model.DugnadModel` built from a scenario file plus the few
+settings a teacher changes live — population size, immigrant share, segregation, and switches for
+four interventions with their main dose. The switched-on interventions are added to the scenario's
+own list, so a scenario picked from ``scenarios/`` keeps its measures.
+
+The drawings are plain matplotlib (no browser needed), so the same pictures appear in the app, in
+the GIF of ``dugnad animate`` and in tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from model.model import DugnadModel
+from model.state import BACKGROUNDS, KINDS, MAJORITY, MEMBER, OFFICE
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+COLOURS = {"majority": "#3b6fb6", "immigrant": "#e08a1e", "descendant": "#3a9a5b"}
+TIE_COLOURS = {"bonding": "#b8b8b8", "bridging": "#d62728"}
+SAMPLE_SIZE = 160
+
+
+def scenario_names() -> list[str]:
+    return sorted(p.name for p in SCENARIOS.glob("*.toml"))
+
+
+class ClassroomModel(DugnadModel):
+    """A scenario with classroom switches. Every argument is a keyword with a default, as
+    Mesa's SolaraViz expects."""
+
+    def __init__(self, scenario_file: str = "baseline.toml", persons: int = 1500, immigrant_share: float = 0.15,
+                 segregation: float = 0.4, language_course: bool = False, course_seats: int = 60,
+                 leisure_card: bool = False, card_cap: int = 2000, card_outreach: bool = False,
+                 open_recruitment: bool = False, open_share: float = 0.3, meeting_places: bool = False,
+                 meetings_per_year: int = 4, seed: int = 1, burn_in_months: int = 120):
+        from model.scenario import load_scenario
+
+        path = SCENARIOS / scenario_file if not Path(scenario_file).is_absolute() else Path(scenario_file)
+        base = load_scenario(path)
+        added = []
+        if language_course:
+            added.append({"type": "language_course", "name": "classroom_course", "seats_per_year": float(course_seats)})
+        if leisure_card:
+            added.append({"type": "leisure_card", "name": "classroom_card", "yearly_cap_nok": float(card_cap),
+                          "outreach": bool(card_outreach)})
+        if open_recruitment:
+            added.append({"type": "open_recruitment", "name": "classroom_open", "share_of_organisations": float(open_share)})
+        if meeting_places:
+            added.append({"type": "meeting_places", "name": "classroom_meetings", "meetings_per_year": float(meetings_per_year)})
+        own = [iv.model_dump(mode="json", exclude_none=True) for iv in base.interventions]
+        sc = load_scenario(path, {
+            "population": {"persons": int(persons), "immigrant_share": float(immigrant_share),
+                           "segregation": float(segregation)},
+            "burn_in_months": int(burn_in_months), "interventions": own + added})
+        super().__init__(sc, seed=int(seed))
+        self.scenario_file = scenario_file
+        self._viz_pos: dict[int, np.ndarray] = {}
+        self._viz_sample = sample_people(self)
+
+
+# ----------------------------------------------------------------------------- network view
+
+def sample_people(model, size: int = SAMPLE_SIZE) -> np.ndarray:
+    """A readable sample: the adults and youth of the most mixed neighbourhood (the one whose
+    immigrant-background share is closest to a half), at most ``size`` of them, fixed for the run."""
+    p = model.people
+    n_nb = len(model.nb_municipality)
+    imm = np.bincount(p.neighbourhood, weights=(p.background != MAJORITY), minlength=n_nb)
+    tot = np.bincount(p.neighbourhood, minlength=n_nb)
+    share = np.where(tot > 0, imm / np.maximum(tot, 1), 0)
+    nb = int(np.argmin(np.abs(share - 0.5)))
+    who = np.flatnonzero((p.neighbourhood == nb) & (p.age >= 13))
+    if len(who) > size:
+        who = np.sort(np.random.default_rng(0).choice(who, size, replace=False))
+    return who
+
+
+def network_graph(model, people: np.ndarray) -> nx.Graph:
+    """Persons of the sample, their ties among themselves, and the organisations they take part in."""
+    p = model.people
+    g = nx.Graph()
+    inside = np.zeros(len(p), bool)
+    inside[people] = True
+    for i in people:
+        g.add_node(("p", int(i)), kind="person", background=BACKGROUNDS[p.background[i]])
+    t = model.ties
+    sel = inside[t.a] & inside[t.b]
+    same = p.origin[t.a[sel]] == p.origin[t.b[sel]]
+    for a, b, s in zip(t.a[sel], t.b[sel], same):
+        g.add_edge(("p", int(a)), ("p", int(b)), kind="bonding" if s else "bridging")
+    rows, cols = np.nonzero(p.mem_role[people] > 0)
+    for r, c in zip(rows, cols):
+        o = int(p.mem_org[people[r], c])
+        if ("o", o) not in g:
+            g.add_node(("o", o), kind="organisation", org_kind=KINDS[model.orgs.kind[o]], minority=bool(model.orgs.minority[o]))
+        g.add_edge(("p", int(people[r])), ("o", o), kind="membership", role=int(p.mem_role[people[r], c]))
+    return g
+
+
+def draw_network(model, ax) -> dict:
+    """Draw the sampled network on ``ax``; positions are kept on the model so they move smoothly."""
+    g = network_graph(model, model._viz_sample)
+    pos = {n: model._viz_pos[n] for n in g if n in model._viz_pos}
+    fixed = None
+    layout = nx.spring_layout(g, pos=pos or None, iterations=12 if pos else 40, seed=1, k=0.9 / max(1, len(g)) ** 0.5,
+                              fixed=fixed)
+    model._viz_pos = layout
+    ax.clear()
+    edges = {"bonding": [], "bridging": [], "membership": []}
+    for a, b, d in g.edges(data=True):
+        edges[d["kind"]].append((a, b))
+    nx.draw_networkx_edges(g, layout, edgelist=edges["membership"], ax=ax, edge_color="#cccccc", style="dotted", width=0.6)
+    nx.draw_networkx_edges(g, layout, edgelist=edges["bonding"], ax=ax, edge_color=TIE_COLOURS["bonding"], width=0.9)
+    nx.draw_networkx_edges(g, layout, edgelist=edges["bridging"], ax=ax, edge_color=TIE_COLOURS["bridging"], width=1.3)
+    persons = [n for n, d in g.nodes(data=True) if d["kind"] == "person"]
+    nx.draw_networkx_nodes(g, layout, nodelist=persons, ax=ax, node_size=22,
+                           node_color=[COLOURS[g.nodes[n]["background"]] for n in persons], linewidths=0)
+    orgs = [n for n, d in g.nodes(data=True) if d["kind"] == "organisation"]
+    sizes = [25 + 12 * g.degree(n) for n in orgs]
+    nx.draw_networkx_nodes(g, layout, nodelist=orgs, ax=ax, node_size=sizes, node_shape="s",
+                           node_color=["#7a3e9d" if g.nodes[n]["minority"] else "#222222" for n in orgs], alpha=0.8)
+    ax.set_axis_off()
+    counts = {k: len(v) for k, v in edges.items()}
+    ax.set_title(f"Month {model.month}: {len(persons)} people of one neighbourhood — "
+                 f"{counts['bonding']} bonding ties (grey), {counts['bridging']} bridging (red); "
+                 f"squares: organisations (purple: minority)", fontsize=8)
+    from matplotlib.lines import Line2D
+    ax.legend(handles=[Line2D([], [], marker="o", ls="", color=c, label=k) for k, c in COLOURS.items()],
+              loc="lower left", fontsize=7, frameon=False)
+    return counts
+
+
+# ----------------------------------------------------------------------------- charts
+
+def series(model, indicator: str, group: str) -> tuple[np.ndarray, np.ndarray]:
+    rows = [r for r in model.observer.rows if r["group"] == group]
+    return np.array([r["month"] for r in rows]), np.array([r[indicator] for r in rows], float)
+
+
+def draw_rungs(model, ax) -> None:
+    """The participation ladder now, majority vs immigrant background."""
+    last = {r["group"]: r for r in model.observer.rows[-5:]}
+    rungs = [("informal_help", "informal help"), ("participation", "took part"), ("member", "member"),
+             ("volunteer", "volunteer"), ("office", "office")]
+    x = np.arange(len(rungs))
+    ax.clear()
+    for j, (g, label, colour) in enumerate((("majority", "majority", COLOURS["majority"]),
+                                            ("immigrant_background", "immigrant background", COLOURS["immigrant"]))):
+        ax.bar(x + (j - 0.5) * 0.38, [last[g][k] for k, _ in rungs], 0.38, label=label, color=colour)
+    ax.set_xticks(x, [lbl for _, lbl in rungs], fontsize=7)
+    ax.set_ylim(0, 1)
+    ax.set_title("Participation ladder now (adults)", fontsize=9)
+    ax.legend(fontsize=7)
+
+
+def draw_lines(model, ax, indicator: str, title: str, groups=("majority", "immigrant_background"), ylim=None) -> None:
+    ax.clear()
+    for g in groups:
+        x, y = series(model, indicator, g)
+        ax.plot(x, y, label=g.replace("_", " "), color=COLOURS["majority" if g == "majority" else "immigrant"])
+    ax.set_title(title, fontsize=9)
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel("month", fontsize=7)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+
+
+def draw_ties(model, ax) -> None:
+    ax.clear()
+    for ind, style in (("bonding_ties", "--"), ("bridging_ties", "-")):
+        for g in ("majority", "immigrant_background"):
+            x, y = series(model, ind, g)
+            ax.plot(x, y, style, color=COLOURS["majority" if g == "majority" else "immigrant"],
+                    label=f"{ind.split('_')[0]}, {g.replace('_', ' ')}")
+    ax.set_title("Ties per adult: bonding (dashed) and bridging (solid)", fontsize=9)
+    ax.set_xlabel("month", fontsize=7)
+    ax.legend(fontsize=6)
+    ax.grid(alpha=0.3)
+
+
+def draw_shares(model, ax) -> None:
+    ax.clear()
+    for ind, label, style in (("immigrant_share_members", "of members", "-"), ("immigrant_share_offices", "of office holders", "--")):
+        x, y = series(model, ind, "all")
+        ax.plot(x, y, style, color=COLOURS["immigrant"], label=label)
+    x, y = series(model, "persons", "immigrant_background")
+    _, tot = series(model, "persons", "all")
+    ax.plot(x, y / np.maximum(tot, 1), ":", color="grey", label="of persons")
+    ax.set_ylim(0, 0.5)
+    ax.set_title("Immigrant-background share", fontsize=9)
+    ax.set_xlabel("month", fontsize=7)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+
+
+def active_interventions(model) -> str:
+    return ", ".join(f"{iv.label} (NOK {iv.cost_nok:,.0f})" for iv in model.interventions) or "none"
+
+
+__all__ = ["ClassroomModel", "draw_network", "draw_rungs", "draw_lines", "draw_ties", "draw_shares", "scenario_names",
+           "sample_people", "network_graph", "MEMBER", "OFFICE"]
