@@ -1,5 +1,6 @@
 # Two commands for a fresh machine (see README.md):
-#   make run    – install into .venv and run the baseline with its summary
+#   make run    – install into .venv, run the baseline with its summary, then compare three
+#                 interventions with it over a few paired seeds (a few minutes)
 #   make test   – install into .venv (with test extras) and run the test suite
 PY ?= python3.12
 VENV := .venv
@@ -13,9 +14,18 @@ install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 
 run: install
+	$(BIN)/dugnad run scenarios/baseline.toml --force --quiet
+	$(BIN)/dugnad compare scenarios/baseline.toml scenarios/leisure_card_outreach.toml \
+		scenarios/open_recruitment.toml scenarios/language_course.toml \
+		--seeds 4 --persons 3000 --months 60 --horizons 12,60 --quiet
+
+baseline: install
 	$(BIN)/dugnad run scenarios/baseline.toml --force
+
+app: install
+	$(BIN)/solara run app.py
 
 test: install
 	$(BIN)/python -m pytest
 
-.PHONY: install run test
+.PHONY: install run test baseline app

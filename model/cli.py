@@ -9,6 +9,7 @@
     dugnad sweep EXPERIMENT.toml [--out DIR] [--workers N] [--scheduler ADDRESS]
     dugnad compare BASELINE.toml SCENARIO.toml... [--seeds N] [--months N] [--persons N] [--horizons 12,60]
     dugnad sensitivity [--scenario FILE] [--method morris|sobol] [--n N] [--seeds N] [--indicators a,b]
+    dugnad animate SCENARIO.toml --out file.gif [--months N] [--every N] [--persons N] [--seed N]
 
 Bad input gets a one-line error per problem and exit code 2; no traceback, no output folder.
 """
@@ -133,6 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
     sen.add_argument("--scheduler", help="address of an existing Dask scheduler")
     sen.add_argument("--out", default="runs/sensitivity", help="output folder (default runs/sensitivity); resumable")
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
+    ani = sub.add_parser("animate", help="an animated GIF of the network and participation (for rooms without a browser)")
+    ani.add_argument("scenario", help="scenario TOML file")
+    ani.add_argument("--out", required=True, help="GIF file to write")
+    ani.add_argument("--months", type=_nonneg_int("months", 1), default=60, help="months to show (default 60)")
+    ani.add_argument("--every", type=_nonneg_int("every", 1), default=3, help="months per frame (default 3)")
+    ani.add_argument("--persons", type=_nonneg_int("persons", 100), default=1500, help="population (default 1500)")
+    ani.add_argument("--seed", type=_nonneg_int("seed"), default=1, help="seed (default 1)")
+    ani.add_argument("--quiet", action="store_true", help="no progress bar")
     return ap
 
 
@@ -274,6 +283,15 @@ def cmd_sensitivity(args) -> int:
     return 0
 
 
+def cmd_animate(args) -> int:
+    from model.animate import animate
+
+    load_scenario(args.scenario)
+    out = animate(args.scenario, Path(args.out), args.months, args.every, args.persons, args.seed, progress=not args.quiet)
+    print(f"Written: {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -289,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_compare(args)
         if args.command == "sensitivity":
             return cmd_sensitivity(args)
+        if args.command == "animate":
+            return cmd_animate(args)
         return cmd_check(args)
     except (ScenarioError, ExperimentError) as e:
         for line in e.problems:

@@ -104,32 +104,37 @@ def network_graph(model, people: np.ndarray) -> nx.Graph:
 
 
 def draw_network(model, ax) -> dict:
-    """Draw the sampled network on ``ax``; positions are kept on the model so they move smoothly."""
+    """Draw the sampled network on ``ax``; positions are kept on the model so they move smoothly
+    from step to step (a few spring-layout iterations from the previous positions)."""
+    from matplotlib.collections import LineCollection
+
     g = network_graph(model, model._viz_sample)
     pos = {n: model._viz_pos[n] for n in g if n in model._viz_pos}
-    fixed = None
-    layout = nx.spring_layout(g, pos=pos or None, iterations=12 if pos else 40, seed=1, k=0.9 / max(1, len(g)) ** 0.5,
-                              fixed=fixed)
+    layout = nx.spring_layout(g, pos=pos or None, iterations=8 if pos else 40, seed=1,
+                              k=0.9 / max(1, len(g)) ** 0.5)
     model._viz_pos = layout
     ax.clear()
     edges = {"bonding": [], "bridging": [], "membership": []}
     for a, b, d in g.edges(data=True):
-        edges[d["kind"]].append((a, b))
-    nx.draw_networkx_edges(g, layout, edgelist=edges["membership"], ax=ax, edge_color="#cccccc", style="dotted", width=0.6)
-    nx.draw_networkx_edges(g, layout, edgelist=edges["bonding"], ax=ax, edge_color=TIE_COLOURS["bonding"], width=0.9)
-    nx.draw_networkx_edges(g, layout, edgelist=edges["bridging"], ax=ax, edge_color=TIE_COLOURS["bridging"], width=1.3)
+        edges[d["kind"]].append((layout[a], layout[b]))
+    for kind, colour, width, style in (("membership", "#d0d0d0", 0.5, "dotted"), ("bonding", TIE_COLOURS["bonding"], 0.9, "solid"),
+                                       ("bridging", TIE_COLOURS["bridging"], 1.3, "solid")):
+        if edges[kind]:
+            ax.add_collection(LineCollection(edges[kind], colors=colour, linewidths=width, linestyles=style, zorder=1))
     persons = [n for n, d in g.nodes(data=True) if d["kind"] == "person"]
-    nx.draw_networkx_nodes(g, layout, nodelist=persons, ax=ax, node_size=22,
-                           node_color=[COLOURS[g.nodes[n]["background"]] for n in persons], linewidths=0)
+    xy = np.array([layout[n] for n in persons]) if persons else np.zeros((0, 2))
+    ax.scatter(xy[:, 0], xy[:, 1], s=18, c=[COLOURS[g.nodes[n]["background"]] for n in persons], zorder=3, linewidths=0)
     orgs = [n for n, d in g.nodes(data=True) if d["kind"] == "organisation"]
-    sizes = [25 + 12 * g.degree(n) for n in orgs]
-    nx.draw_networkx_nodes(g, layout, nodelist=orgs, ax=ax, node_size=sizes, node_shape="s",
-                           node_color=["#7a3e9d" if g.nodes[n]["minority"] else "#222222" for n in orgs], alpha=0.8)
+    if orgs:
+        oxy = np.array([layout[n] for n in orgs])
+        ax.scatter(oxy[:, 0], oxy[:, 1], s=[25 + 12 * g.degree(n) for n in orgs], marker="s", alpha=0.8, zorder=2,
+                   c=["#7a3e9d" if g.nodes[n]["minority"] else "#222222" for n in orgs])
+    ax.autoscale_view()
     ax.set_axis_off()
     counts = {k: len(v) for k, v in edges.items()}
-    ax.set_title(f"Month {model.month}: {len(persons)} people of one neighbourhood — "
-                 f"{counts['bonding']} bonding ties (grey), {counts['bridging']} bridging (red); "
-                 f"squares: organisations (purple: minority)", fontsize=8)
+    ax.set_title(f"Month {model.month}: {len(persons)} people of one neighbourhood; {counts['bonding']} bonding ties (grey), "
+                 f"{counts['bridging']} bridging (red);\nsquares: organisations (purple: minority), dotted: taking part",
+                 fontsize=8)
     from matplotlib.lines import Line2D
     ax.legend(handles=[Line2D([], [], marker="o", ls="", color=c, label=k) for k, c in COLOURS.items()],
               loc="lower left", fontsize=7, frameon=False)
@@ -198,6 +203,16 @@ def draw_shares(model, ax) -> None:
     ax.set_xlabel("month", fontsize=7)
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
+
+
+def draw_charts(model, fig) -> None:
+    """The four live charts in one figure (one picture to redraw per step)."""
+    axes = fig.subplots(2, 2)
+    draw_rungs(model, axes[0, 0])
+    draw_ties(model, axes[0, 1])
+    draw_shares(model, axes[1, 0])
+    draw_lines(model, axes[1, 1], "youth_participation", "Youth 13-19 taking part", ylim=(0, 1))
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.94, bottom=0.08, hspace=0.38, wspace=0.22)
 
 
 def active_interventions(model) -> str:

@@ -132,18 +132,22 @@ def write_report(path: Path, summary: pd.DataFrame, det: pd.DataFrame, figure: P
 # Best current explanations of misses, kept beside the code that produces them (reviewed when the
 # report is regenerated; a target that starts to match simply drops out of the list).
 EXPLANATIONS = {
+    "participation_immigrant_background": "At the edge of the tolerance (upper bound 0.48). The fitted point balances it against the other calibrated targets with equal weight; among the accepted samples, lower immigrant participation came with majority participation or youth participation below their targets. Participation levels also shift by a few points with population size (at 3,500 persons the model gives about 0.49, at 2,500 about 0.48).",
+    "volunteer_ratio_ssb": "On the boundary: the mean is at 0.50 and the 90% interval across seeds (0.45–0.54) straddles it. The model reproduces 'about half', not 'well under half'.",
     "volunteer_immigrant_background": "A cross-check: the model is calibrated to the SSB ratio (< 0.5), which implies lower immigrant volunteering than the Frivillig innsats 2009 sample (skewed young and educated).",
     "volunteer_ratio_frivillig_innsats": "A cross-check from the survey the review trusts less; the SSB ratio is the calibrated one, and the two cannot both hold.",
     "volunteer_ratio_denmark": "A Danish cross-check on non-Western immigrants only; not expected to match Norway's all-immigrant ratio.",
-    "determinant_age": "The model has no direct age effect on volunteering; older immigrants have lived longer in Norway and speak better Norwegian, which outweighs the health effect of age.",
-    "determinant_employed": "Work brings ties (more asks) but also long hours (the time barrier); in the model the time barrier wins. The research's mechanism — being asked through workplace ties and skills from work — is only partly represented (asks go to a random tie, not preferentially to colleagues).",
-    "determinant_religious_secular": "Religious activity raises the chance of being asked (spillover), but religiously active immigrants' ties are mostly bonding ties inside their congregation, whose asks go to their own group's organisations rather than secular ones.",
+    "determinant_age": "The model has no direct age effect on volunteering; older immigrants have lived longer in Norway and speak better Norwegian, which outweighs the health effect of age. Representing the research's finding needs a mechanism (e.g. students and young adults asked through school and study networks) that is not yet in the model.",
+    "determinant_employed": "Work brings ties (more asks) but also long hours (the time barrier); in the model the two roughly cancel. The research's mechanism — being asked through workplace ties, skills from work — is only partly represented: asks go to a random tie, not preferentially to colleagues.",
+    "determinant_religious_secular": "Religious activity raises the chance of being asked anywhere (spillover), but religiously active immigrants' ties are mostly inside their own group, whose asks lead to their congregation or minority organisation rather than a secular association.",
     "determinant_female": "The model has no direct sex effect for adults; any gap comes indirectly (households, work).",
-    "youth_majority_sex_gap": "There is no sex effect for majority youth in the model; a gap here comes from the chance composition of the small youth sample and from parents' pull, and shrinks with larger populations.",
-    "youth_minority_boys": "Minority youth enrolment depends on parents' activity and literacy (FACTS §3); with calibrated parent-side parameters the model still under-predicts the Oslo level, which is for Oslo youth — a city with denser organisational life than the synthetic municipality.",
+    "determinant_low_education": "Low education lowers the chance of being asked (low status); the effect is small and its interval includes zero.",
+    "youth_majority_sex_gap": "There is no sex effect for majority youth in the model; a gap here comes from the small youth sample.",
+    "youth_minority_boys": "Minority youth enrolment depends on parents' activity and literacy (FACTS §3).",
     "youth_minority_girls": "As for boys; the sex gap itself is set by the calibrated penalties.",
-    "hobby_majority_boys": "Culture/hobby organisations are the most common kind in the synthetic landscape (organisations.kind_shares), so majority youth are in them more than in Oslo.",
+    "hobby_majority_boys": "Culture/hobby organisations are the most common kind in the synthetic landscape (organisations.kind_shares), and young people join activities found in their neighbourhood without preference by kind, so majority youth are in hobby organisations about twice as often as in Oslo. A validation target: no calibrated parameter decides the kind.",
     "hobby_majority_girls": "As for boys.",
     "hobby_minority_boys": "Youth activities are drawn from the neighbourhood's organisations without preference by kind; minority boys' preference for hobby organisations (FACTS §3) is not modelled.",
     "hobby_minority_girls": "As for boys.",
+    "ladder_gradient": "The share of immigrant background falls from participants to members to volunteers (0.17 → 0.17 → 0.13), but not from volunteers to office holders (0.13 → 0.13): the boards of minority organisations are of their own group, which keeps the immigrant share of office holders up. The step is within ±0.01 of zero.",
 }
