@@ -18,7 +18,7 @@ import solara  # noqa: E402
 from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
-from model.teaching import ClassroomModel, active_interventions, draw_charts, draw_network, scenario_names  # noqa: E402
+from model.teaching import ClassroomModel, LiveCharts, active_interventions, draw_network, scenario_names  # noqa: E402
 
 MODEL_PARAMS = {
     "scenario_file": {"type": "Select", "value": "baseline.toml", "values": scenario_names(), "label": "Scenario"},
@@ -39,15 +39,20 @@ MODEL_PARAMS = {
 
 
 def network_figure(m):
-    fig = Figure(figsize=(7.2, 5.6), dpi=80)
-    draw_network(m, fig.add_axes((0.01, 0.01, 0.98, 0.9)))
-    return fig
+    """One figure per model, redrawn in place each step (creating axes costs more than drawing)."""
+    if getattr(m, "_net_fig", None) is None:
+        m._net_fig = Figure(figsize=(7.2, 5.6), dpi=80)
+        m._net_ax = m._net_fig.add_axes((0.01, 0.01, 0.98, 0.9))
+    draw_network(m, m._net_ax)
+    return m._net_fig
 
 
 def charts_figure(m):
-    fig = Figure(figsize=(9.6, 6.6), dpi=80)
-    draw_charts(m, fig)
-    return fig
+    if getattr(m, "_charts", None) is None:
+        m._charts = LiveCharts(m, Figure(figsize=(9.6, 6.6), dpi=80))
+    else:
+        m._charts.update(m)
+    return m._charts.fig
 
 
 @solara.component
@@ -60,9 +65,9 @@ def Dashboard(model: solara.Reactive):
                     f"interventions: {active_interventions(m)}", style={"font-size": "1.05em", "font-weight": "500"})
         with solara.Row():
             with solara.Card("Who is tied to whom", style={"width": "42%"}):
-                solara.FigureMatplotlib(network_figure(m), format="png")
+                solara.FigureMatplotlib(network_figure(m), format="png", dependencies=[id(m), m.month])
             with solara.Card("Participation, ties, offices, youth", style={"width": "56%"}):
-                solara.FigureMatplotlib(charts_figure(m), format="png")
+                solara.FigureMatplotlib(charts_figure(m), format="png", dependencies=[id(m), m.month])
 
 
 def _coerce_seed(value) -> int:
