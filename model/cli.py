@@ -109,8 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
     cmp_ = sub.add_parser("compare", help="compare interventions with the baseline: effects, cost-effectiveness, incidence")
-    cmp_.add_argument("baseline", help="baseline scenario, e.g. scenarios/baseline.toml")
-    cmp_.add_argument("scenarios", nargs="+", help="scenarios to compare with it")
+    cmp_.add_argument("baseline", nargs="?", help="baseline scenario, e.g. scenarios/baseline.toml")
+    cmp_.add_argument("scenarios", nargs="*", help="scenarios to compare with it")
+    cmp_.add_argument("--store", help="instead of running: compare the scenarios of an existing sweep store")
+    cmp_.add_argument("--baseline-name", default="baseline", dest="baseline_name",
+                      help="with --store: the baseline's scenario name (default baseline)")
     cmp_.add_argument("--seeds", type=_nonneg_int("seeds", 1), default=5, help="paired seeds 1..N (default 5)")
     cmp_.add_argument("--months", type=_nonneg_int("months", 1), help="months after burn-in (default: the baseline's)")
     cmp_.add_argument("--persons", type=_nonneg_int("persons", 20), help="population size (default: each scenario's)")
@@ -256,7 +259,18 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from model.experiments.compare import compare, summary_table
+    from model.experiments.compare import compare, compare_store, summary_table
+
+    if args.store:
+        if args.baseline or args.scenarios:
+            raise DugnadError("compare: give scenario files or --store, not both")
+        out = Path(args.out) if args.out else Path(args.store) / "compare"
+        res = compare_store(Path(args.store), args.baseline_name, out)
+        print(summary_table(res))
+        print(f"\nReport: {out}/report.html")
+        return 0
+    if not args.baseline or not args.scenarios:
+        raise DugnadError("compare: give a baseline and at least one scenario file (or --store DIR)")
 
     for f in [args.baseline, *args.scenarios]:
         load_scenario(f)  # bad files fail before anything runs

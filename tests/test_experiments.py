@@ -178,3 +178,20 @@ def test_sensitivity_morris_ranks_every_parameter(tmp_path):
 def test_shipped_experiment_files_load(path):
     exp, runs = load_experiment(path)
     assert runs and exp.name
+
+
+def test_compare_from_a_sweep_store(tmp_path, capsys):
+    body = TINY.replace('[grid]\n"recruitment.ask_rate" = [0.15, 0.3]\n', 'horizons = [3]\n').replace(
+        'indicators = ["participation", "bridging_ties"]\n', "")
+    f = write_experiment(tmp_path, body)
+    out = tmp_path / "store"
+    assert main(["sweep", str(f), "--out", str(out), "--workers", "2", "--quiet"]) == 0
+    assert main(["compare", "--store", str(out), "--out", str(tmp_path / "cmp")]) == 0
+    eff = pd.read_csv(tmp_path / "cmp" / "effects.csv")
+    assert set(eff["scenario"]) == {"leisure_card"} and 3 in set(eff["month"])
+    assert (tmp_path / "cmp" / "report.html").exists()
+    # a store with a parameter grid cannot be paired
+    grid = write_experiment(tmp_path, TINY, "grid.toml")
+    assert main(["sweep", str(grid), "--out", str(tmp_path / "g"), "--workers", "2", "--quiet"]) == 0
+    assert main(["compare", "--store", str(tmp_path / "g")]) == 2
+    assert "several runs per scenario and seed" in capsys.readouterr().err

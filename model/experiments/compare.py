@@ -354,6 +354,40 @@ def compare(baseline: str, scenarios: list[str], seeds: int, out: Path, months: 
             "horizons": horizons}
 
 
+def compare_store(store_dir: Path, baseline_name: str, out: Path) -> dict:
+    """The same comparison from an existing sweep store (``dugnad sweep``): one run per scenario and
+    seed is needed (no parameter grid), the baseline given by its scenario name."""
+    from model.errors import DugnadError
+
+    store = Store(store_dir)
+    runs = store.run_table()
+    runs = runs[runs["status"] == "ok"]
+    if runs.empty:
+        raise DugnadError(f"{store_dir}: no finished runs in this store")
+    names = sorted(set(runs["scenario"]))
+    if baseline_name not in names:
+        raise DugnadError(f"--baseline-name: {baseline_name!r} is not a scenario of {store_dir}; it has: {', '.join(names)}")
+    if runs.duplicated(["scenario", "seed"]).any():
+        raise DugnadError(f"{store_dir}: several runs per scenario and seed (a parameter grid or sample); "
+                          "compare needs one run per scenario and seed")
+    sub = store.load("subgroups")
+    horizons = sorted(set(sub["month"]))
+    names = [baseline_name, *[n for n in names if n != baseline_name]]
+    eff = effects(store, baseline_name, horizons)
+    ce = cost_effectiveness(store, baseline_name, horizons)
+    inc = incidence(store, baseline_name, eff)
+    out.mkdir(parents=True, exist_ok=True)
+    eff.to_csv(out / "effects.csv", index=False)
+    ce.to_csv(out / "cost_effectiveness.csv", index=False)
+    inc.to_csv(out / "incidence.csv", index=False)
+    plots = [out / "trajectories.png", out / "effects_by_subgroup.png"]
+    plot_trajectories(store, names, plots[0])
+    plot_subgroup_effects(eff, plots[1])
+    seeds = int(runs.groupby("scenario")["seed"].nunique().min())
+    write_report(out, baseline_name, names[1:], eff, ce, inc, seeds, horizons, plots)
+    return {"effects": eff, "cost_effectiveness": ce, "incidence": inc, "names": names, "horizons": horizons}
+
+
 def summary_table(res: dict) -> str:
     """The comparison at the last horizon for persons of immigrant background, as text."""
     eff, last = res["effects"], res["horizons"][-1]
