@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 
 from model.model import DugnadModel
-from model.state import BACKGROUNDS, KINDS, MAJORITY, MEMBER, OFFICE
+from model.state import BACKGROUNDS, KINDS, MAJORITY
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -205,10 +205,9 @@ def draw_shares(model, ax) -> None:
     ax.grid(alpha=0.3)
 
 
-def draw_charts(model, fig, axes=None) -> None:
-    """The four live charts in one figure (one picture to redraw per step); pass the figure's
-    ``axes`` to redraw in place."""
-    a = np.asarray(axes).reshape(2, 2) if axes is not None and len(axes) == 4 else fig.subplots(2, 2)
+def draw_charts(model, fig) -> None:
+    """The four live charts in one figure (updated in place each step by :class:`LiveCharts`)."""
+    a = fig.subplots(2, 2)
     draw_rungs(model, a[0, 0])
     draw_ties(model, a[0, 1])
     draw_shares(model, a[1, 0])
@@ -220,8 +219,6 @@ def active_interventions(model) -> str:
     return ", ".join(f"{iv.label} (NOK {iv.cost_nok:,.0f})" for iv in model.interventions) or "none"
 
 
-__all__ = ["ClassroomModel", "draw_network", "draw_rungs", "draw_lines", "draw_ties", "draw_shares", "scenario_names",
-           "sample_people", "network_graph", "MEMBER", "OFFICE"]
 
 
 class LiveCharts:

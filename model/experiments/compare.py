@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.experiments.definition import RunSpec
+from model.experiments.definition import RunSpec, run_specs_for
 from model.experiments.store import Store
 
 # (source, indicator, label): timeseries rows by background group; subgroup rows by dimension
@@ -49,19 +49,7 @@ SUBGROUP_DIMENSIONS = ("background", "region", "sex", "age_band", "income")
 
 def specs_for(files: list[str], seeds: list[int], months: int | None, persons: int | None,
               horizons: list[int] | None, burn_in: int | None = None) -> list[RunSpec]:
-    import hashlib
-    import json
-
-    from model.scenario import load_scenario
-
-    out = []
-    for f in files:
-        probe = RunSpec(str(Path(f).resolve()), "", "", (), 0, months, persons, burn_in, tuple(horizons) if horizons else None)
-        sc = load_scenario(f, probe.overrides())
-        h = hashlib.sha256(json.dumps(sc.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
-        for s in seeds:
-            out.append(RunSpec(probe.scenario_file, sc.name, h, (), s, months, persons, burn_in, probe.horizons))
-    return out
+    return [s for f in files for s in run_specs_for(f, {}, seeds, months, persons, burn_in, horizons)]
 
 
 def _ci(x: np.ndarray, level: float = 0.90) -> tuple[float, float, float]:
@@ -339,10 +327,17 @@ def compare(baseline: str, scenarios: list[str], seeds: int, out: Path, months: 
         raise DugnadError("compare: two scenario files have the same name; give each scenario a unique `name`")
     store = Store(out / "store")
     counts = run_specs(specs, store, workers, scheduler, None, None, progress, desc="compare")
+    return {"counts": counts, **analyse(store, names, horizons, seeds, out)}
+
+
+def analyse(store: Store, names: list[str], horizons: list[int], seeds: int, out: Path) -> dict:
+    """Effects, cost-effectiveness and incidence of ``names[1:]`` against ``names[0]`` in ``store``;
+    writes the CSV files, plots and report into ``out``."""
     base = names[0]
     eff = effects(store, base, horizons)
     ce = cost_effectiveness(store, base, horizons)
     inc = incidence(store, base, eff)
+    out.mkdir(parents=True, exist_ok=True)
     eff.to_csv(out / "effects.csv", index=False)
     ce.to_csv(out / "cost_effectiveness.csv", index=False)
     inc.to_csv(out / "incidence.csv", index=False)
@@ -350,8 +345,7 @@ def compare(baseline: str, scenarios: list[str], seeds: int, out: Path, months: 
     plot_trajectories(store, names, plots[0])
     plot_subgroup_effects(eff, plots[1])
     write_report(out, base, names[1:], eff, ce, inc, seeds, horizons, plots)
-    return {"counts": counts, "effects": eff, "cost_effectiveness": ce, "incidence": inc, "names": names,
-            "horizons": horizons}
+    return {"effects": eff, "cost_effectiveness": ce, "incidence": inc, "names": names, "horizons": horizons}
 
 
 def compare_store(store_dir: Path, baseline_name: str, out: Path) -> dict:
@@ -370,22 +364,10 @@ def compare_store(store_dir: Path, baseline_name: str, out: Path) -> dict:
     if runs.duplicated(["scenario", "seed"]).any():
         raise DugnadError(f"{store_dir}: several runs per scenario and seed (a parameter grid or sample); "
                           "compare needs one run per scenario and seed")
-    sub = store.load("subgroups")
-    horizons = sorted(set(sub["month"]))
+    horizons = sorted(set(store.load("subgroups")["month"]))
     names = [baseline_name, *[n for n in names if n != baseline_name]]
-    eff = effects(store, baseline_name, horizons)
-    ce = cost_effectiveness(store, baseline_name, horizons)
-    inc = incidence(store, baseline_name, eff)
-    out.mkdir(parents=True, exist_ok=True)
-    eff.to_csv(out / "effects.csv", index=False)
-    ce.to_csv(out / "cost_effectiveness.csv", index=False)
-    inc.to_csv(out / "incidence.csv", index=False)
-    plots = [out / "trajectories.png", out / "effects_by_subgroup.png"]
-    plot_trajectories(store, names, plots[0])
-    plot_subgroup_effects(eff, plots[1])
     seeds = int(runs.groupby("scenario")["seed"].nunique().min())
-    write_report(out, baseline_name, names[1:], eff, ce, inc, seeds, horizons, plots)
-    return {"effects": eff, "cost_effectiveness": ce, "incidence": inc, "names": names, "horizons": horizons}
+    return analyse(store, names, horizons, seeds, out)
 
 
 def summary_table(res: dict) -> str:

@@ -30,7 +30,7 @@ import hashlib
 import itertools
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -164,6 +164,21 @@ class RunSpec:
         return out
 
 
+def run_specs_for(scenario_file: str | Path, point: dict, seeds: list[int], months: int | None,
+                  persons: int | None, burn_in_months: int | None, horizons=None) -> list[RunSpec]:
+    """The runs of one scenario at one parameter point, one per seed. The scenario is loaded (and so
+    checked, raising ``ScenarioError``) with the point's overrides; its resolved form is hashed into
+    the run id, so a changed scenario file never reuses an old result."""
+    from model.scenario import load_scenario
+
+    file = str(Path(scenario_file).resolve())
+    probe = RunSpec(file, "", "", tuple(sorted(point.items())), 0, months, persons, burn_in_months,
+                    tuple(horizons) if horizons else None)
+    sc = load_scenario(scenario_file, probe.overrides())
+    h = hashlib.sha256(json.dumps(sc.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
+    return [replace(probe, scenario_name=sc.name, scenario_hash=h, seed=s) for s in seeds]
+
+
 def _fmt_loc(loc) -> str:
     out = ""
     for k in loc:
@@ -174,7 +189,7 @@ def _fmt_loc(loc) -> str:
 def load_experiment(path: str | Path) -> tuple[Experiment, list[RunSpec]]:
     """Read, validate and expand an experiment file; every scenario (with every parameter point) is
     checked by the scenario loader, so a bad point fails here, before anything runs."""
-    from model.scenario import ScenarioError, load_scenario
+    from model.scenario import ScenarioError
 
     path = Path(path)
     try:
@@ -198,17 +213,12 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[RunSpec]]:
     for i, rel in enumerate(exp.scenarios):
         file = (path.parent / rel).resolve() if not Path(rel).is_absolute() else Path(rel)
         for point in points:
-            spec = RunSpec(str(file), "", "", tuple(sorted(point.items())), 0, exp.months, exp.persons,
-                           exp.burn_in_months, tuple(exp.horizons) if exp.horizons else None)
             try:
-                sc = load_scenario(file, spec.overrides())
+                runs += run_specs_for(file, point, exp.seed_list(), exp.months, exp.persons, exp.burn_in_months,
+                                      exp.horizons)
             except ScenarioError as e:
                 problems += [f"{path}: scenarios[{i}] with {dict(point) or 'no parameters'}: {p}" for p in e.problems]
                 break
-            h = hashlib.sha256(json.dumps(sc.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
-            for seed in exp.seed_list():
-                runs.append(RunSpec(str(file), sc.name, h, spec.point, seed, exp.months, exp.persons,
-                                    exp.burn_in_months, spec.horizons))
     if problems:
         raise ExperimentError(problems)
     return exp, runs

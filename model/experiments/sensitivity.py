@@ -10,29 +10,19 @@ month for one group.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from model.experiments.definition import RunSpec
+from model.experiments.definition import RunSpec, run_specs_for
 from model.experiments.store import Store
 
 
 def point_specs(scenario: str, points: list[dict], seeds: list[int], months: int | None, persons: int | None,
                 burn_in: int | None = None) -> list[list[RunSpec]]:
     """RunSpecs per point (a list of seeds each), every point checked by the scenario loader."""
-    from model.scenario import load_scenario
-
-    out = []
-    for point in points:
-        probe = RunSpec(str(Path(scenario).resolve()), "", "", tuple(sorted(point.items())), 0, months, persons, burn_in, None)
-        sc = load_scenario(scenario, probe.overrides())
-        h = hashlib.sha256(json.dumps(sc.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
-        out.append([RunSpec(probe.scenario_file, sc.name, h, probe.point, s, months, persons, burn_in, None) for s in seeds])
-    return out
+    return [run_specs_for(scenario, point, seeds, months, persons, burn_in) for point in points]
 
 
 def sensitivity(scenario: str, out: Path, method: str = "morris", n: int = 6, seeds: int = 2,
