@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 from model.errors import DugnadError
 from model.experiments.definition import ExperimentError
+from model.safe_io import check_writable, name_from_stem, short
 from model.scenario import ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -34,14 +36,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _nonneg_int(flag: str, minimum: int = 0):
+MAX_SEEDS = 10_000                     # seeds of one compare, validate or calibrate sample
+MAX_PERSONS = 2_000_000                # as population.persons
+MAX_SEED = 2**63 - 1                   # as the scenario's seed
+MAX_WORKERS = 4 * (os.cpu_count() or 1)
+
+
+def _nonneg_int(flag: str, minimum: int = 0, maximum: int | None = None):
+    """A whole number from ``minimum`` to ``maximum``; bounded so a typo cannot ask for 10^8 seeds."""
     def parse(text: str) -> int:
         try:
             v = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-        if v < minimum:
-            raise argparse.ArgumentTypeError(f"must be ≥ {minimum} (got {v})")
+            raise argparse.ArgumentTypeError(f"must be a whole number (got {short(text)})") from None
+        if v < minimum or (maximum is not None and v > maximum):
+            allowed = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
+            raise argparse.ArgumentTypeError(f"must be {allowed} (got {v})")
         return v
     parse.__name__ = flag
     return parse
@@ -71,10 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run one scenario and write its output folder")
     run.add_argument("scenario", help="scenario TOML file, e.g. scenarios/baseline.toml")
-    run.add_argument("--seed", type=_nonneg_int("seed"), help="random seed (default: the scenario's)")
-    run.add_argument("--persons", type=_nonneg_int("persons", 20), help="population size (default: the scenario's); neighbourhoods scale with it")
-    run.add_argument("--months", type=_nonneg_int("months"), help="months to record after burn-in (default: the scenario's)")
-    run.add_argument("--burn-in", type=_nonneg_int("burn-in"), dest="burn_in", help="burn-in months before month 0")
+    run.add_argument("--seed", type=_nonneg_int("seed", 0, MAX_SEED), help="random seed (default: the scenario's)")
+    run.add_argument("--persons", type=_nonneg_int("persons", 20, MAX_PERSONS), help="population size (default: the scenario's); neighbourhoods scale with it")
+    run.add_argument("--months", type=_nonneg_int("months", 0, 1200), help="months to record after burn-in (default: the scenario's)")
+    run.add_argument("--burn-in", type=_nonneg_int("burn-in", 0, 600), dest="burn_in", help="burn-in months before month 0")
     run.add_argument("--out", help="output folder (default: runs/<scenario>-seed<seed>)")
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format (default parquet)")
     run.add_argument("--force", action="store_true", help="replace an existing output folder")
@@ -84,20 +94,20 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--show", action="store_true", help="print each resolved scenario as JSON")
     val = sub.add_parser("validate", help="run a scenario over many seeds and compare it with every target")
     val.add_argument("scenario", nargs="?", default="scenarios/baseline.toml", help="scenario (default: the baseline)")
-    val.add_argument("--seeds", type=_nonneg_int("seeds", 1), default=10, help="seeds 1..N (default 10)")
-    val.add_argument("--persons", type=_nonneg_int("persons", 20), help="population size (default: the scenario's); neighbourhoods scale with it")
-    val.add_argument("--months", type=_nonneg_int("months"), help="months after burn-in (default: the scenario's)")
-    val.add_argument("--workers", type=_nonneg_int("workers", 1), help="parallel processes (default: cores)")
+    val.add_argument("--seeds", type=_nonneg_int("seeds", 1, MAX_SEEDS), default=10, help="seeds 1..N (default 10)")
+    val.add_argument("--persons", type=_nonneg_int("persons", 20, MAX_PERSONS), help="population size (default: the scenario's); neighbourhoods scale with it")
+    val.add_argument("--months", type=_nonneg_int("months", 0, 1200), help="months after burn-in (default: the scenario's)")
+    val.add_argument("--workers", type=_nonneg_int("workers", 1, MAX_WORKERS), help="parallel processes (default: cores)")
     val.add_argument("--out", help="output folder (default: runs/validation/<scenario>)")
     val.add_argument("--targets", default=None, help="targets file (default: model/data/targets.toml)")
     val.add_argument("--report", help="also write the validation report (e.g. docs/VALIDATION.md)")
     val.add_argument("--quiet", action="store_true", help="no progress bar")
     cal = sub.add_parser("calibrate", help="fit the free parameters to the calibrated targets (LHS + ABC rejection)")
     cal.add_argument("--scenario", default="scenarios/baseline.toml", help="scenario to calibrate (default: the baseline)")
-    cal.add_argument("--samples", type=_nonneg_int("samples", 2), help="Latin-hypercube samples (default: model/data/calibration.toml)")
-    cal.add_argument("--seeds", type=_nonneg_int("seeds", 1), help="seeds per sample (default: the calibration file's)")
-    cal.add_argument("--persons", type=_nonneg_int("persons", 20), help="population per run (default: the calibration file's)")
-    cal.add_argument("--workers", type=_nonneg_int("workers", 1), help="parallel processes (default: cores)")
+    cal.add_argument("--samples", type=_nonneg_int("samples", 2, 1_000_000), help="Latin-hypercube samples (default: model/data/calibration.toml)")
+    cal.add_argument("--seeds", type=_nonneg_int("seeds", 1, MAX_SEEDS), help="seeds per sample (default: the calibration file's)")
+    cal.add_argument("--persons", type=_nonneg_int("persons", 20, MAX_PERSONS), help="population per run (default: the calibration file's)")
+    cal.add_argument("--workers", type=_nonneg_int("workers", 1, MAX_WORKERS), help="parallel processes (default: cores)")
     cal.add_argument("--out", default="runs/calibration", help="working folder, resumable (default runs/calibration)")
     cal.add_argument("--write", default="model/data/calibrated.toml", help="where the fitted parameters go (default model/data/calibrated.toml)")
     cal.add_argument("--spec", default=None, help="calibration settings file (default model/data/calibration.toml)")
@@ -105,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw = sub.add_parser("sweep", help="run an experiment (scenarios × parameters × seeds) on Dask")
     sw.add_argument("experiment", help="experiment TOML file, e.g. experiments/interventions.toml")
     sw.add_argument("--out", help="result store (default runs/sweeps/<experiment name>); resumable")
-    sw.add_argument("--workers", type=_nonneg_int("workers", 1), help="worker processes of the embedded LocalCluster (default: cores)")
+    sw.add_argument("--workers", type=_nonneg_int("workers", 1, MAX_WORKERS), help="worker processes of the embedded LocalCluster (default: cores)")
     sw.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
     cmp_ = sub.add_parser("compare", help="compare interventions with the baseline: effects, cost-effectiveness, incidence")
@@ -114,36 +124,36 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--store", help="instead of running: compare the scenarios of an existing sweep store")
     cmp_.add_argument("--baseline-name", default="baseline", dest="baseline_name",
                       help="with --store: the baseline's scenario name (default baseline)")
-    cmp_.add_argument("--seeds", type=_nonneg_int("seeds", 1), default=5, help="paired seeds 1..N (default 5)")
-    cmp_.add_argument("--months", type=_nonneg_int("months", 1), help="months after burn-in (default: the baseline's)")
-    cmp_.add_argument("--persons", type=_nonneg_int("persons", 20), help="population size (default: each scenario's)")
-    cmp_.add_argument("--burn-in", type=_nonneg_int("burn-in"), dest="burn_in", help="burn-in months (default: each scenario's)")
+    cmp_.add_argument("--seeds", type=_nonneg_int("seeds", 1, MAX_SEEDS), default=5, help="paired seeds 1..N (default 5)")
+    cmp_.add_argument("--months", type=_nonneg_int("months", 1, 1200), help="months after burn-in (default: the baseline's)")
+    cmp_.add_argument("--persons", type=_nonneg_int("persons", 20, MAX_PERSONS), help="population size (default: each scenario's)")
+    cmp_.add_argument("--burn-in", type=_nonneg_int("burn-in", 0, 600), dest="burn_in", help="burn-in months (default: each scenario's)")
     cmp_.add_argument("--horizons", type=_horizons, help="months to report, comma-separated (default 12,60,120 and the last)")
-    cmp_.add_argument("--workers", type=_nonneg_int("workers", 1), help="worker processes (default: cores)")
+    cmp_.add_argument("--workers", type=_nonneg_int("workers", 1, MAX_WORKERS), help="worker processes (default: cores)")
     cmp_.add_argument("--scheduler", help="address of an existing Dask scheduler")
     cmp_.add_argument("--out", help="output folder (default runs/compare/<baseline>)")
     cmp_.add_argument("--quiet", action="store_true", help="no progress bar")
     sen = sub.add_parser("sensitivity", help="global sensitivity analysis of the free parameters (SALib)")
     sen.add_argument("--scenario", default="scenarios/baseline.toml", help="scenario (default: the baseline)")
     sen.add_argument("--method", choices=("morris", "sobol"), default="morris", help="Morris screening (default) or Sobol indices")
-    sen.add_argument("--n", type=_nonneg_int("n", 1), default=6, help="Morris trajectories or Sobol base samples (default 6)")
-    sen.add_argument("--seeds", type=_nonneg_int("seeds", 1), default=2, help="seeds averaged per sample point (default 2)")
-    sen.add_argument("--persons", type=_nonneg_int("persons", 20), default=2000, help="population (default 2000)")
-    sen.add_argument("--months", type=_nonneg_int("months", 1), default=60, help="months after burn-in (default 60)")
-    sen.add_argument("--burn-in", type=_nonneg_int("burn-in"), dest="burn_in", help="burn-in months (default: the scenario's)")
+    sen.add_argument("--n", type=_nonneg_int("n", 1, 100_000), default=6, help="Morris trajectories or Sobol base samples (default 6)")
+    sen.add_argument("--seeds", type=_nonneg_int("seeds", 1, MAX_SEEDS), default=2, help="seeds averaged per sample point (default 2)")
+    sen.add_argument("--persons", type=_nonneg_int("persons", 20, MAX_PERSONS), default=2000, help="population (default 2000)")
+    sen.add_argument("--months", type=_nonneg_int("months", 1, 1200), default=60, help="months after burn-in (default 60)")
+    sen.add_argument("--burn-in", type=_nonneg_int("burn-in", 0, 600), dest="burn_in", help="burn-in months (default: the scenario's)")
     sen.add_argument("--indicators", type=_indicator_list, help="comma-separated indicators (default participation,volunteer,bridging_ties,youth_participation)")
     sen.add_argument("--group", default="immigrant_background", choices=("all", "majority", "immigrant", "descendant", "immigrant_background"))
-    sen.add_argument("--workers", type=_nonneg_int("workers", 1), help="worker processes (default: cores)")
+    sen.add_argument("--workers", type=_nonneg_int("workers", 1, MAX_WORKERS), help="worker processes (default: cores)")
     sen.add_argument("--scheduler", help="address of an existing Dask scheduler")
     sen.add_argument("--out", default="runs/sensitivity", help="output folder (default runs/sensitivity); resumable")
     sen.add_argument("--quiet", action="store_true", help="no progress bar")
     ani = sub.add_parser("animate", help="an animated GIF of the network and participation (for rooms without a browser)")
     ani.add_argument("scenario", help="scenario TOML file")
     ani.add_argument("--out", required=True, help="GIF file to write")
-    ani.add_argument("--months", type=_nonneg_int("months", 1), default=60, help="months to show (default 60)")
-    ani.add_argument("--every", type=_nonneg_int("every", 1), default=3, help="months per frame (default 3)")
-    ani.add_argument("--persons", type=_nonneg_int("persons", 100), default=1500, help="population (default 1500)")
-    ani.add_argument("--seed", type=_nonneg_int("seed"), default=1, help="seed (default 1)")
+    ani.add_argument("--months", type=_nonneg_int("months", 1, 1200), default=60, help="months to show (default 60)")
+    ani.add_argument("--every", type=_nonneg_int("every", 1, 1200), default=3, help="months per frame (default 3)")
+    ani.add_argument("--persons", type=_nonneg_int("persons", 100, MAX_PERSONS), default=1500, help="population (default 1500)")
+    ani.add_argument("--seed", type=_nonneg_int("seed", 0, MAX_SEED), default=1, help="seed (default 1)")
     ani.add_argument("--quiet", action="store_true", help="no progress bar")
     return ap
 
@@ -165,13 +175,12 @@ def cmd_run(args) -> int:
     from tqdm import tqdm
 
     from model.model import DugnadModel
-    from model.outputs import TABLES, write_run
+    from model.outputs import TABLES, check_run_folder, write_run
     from model.summary import summary_text
 
     sc = load_scenario(args.scenario, _overrides(args))
     out = Path(args.out) if args.out else Path("runs") / f"{sc.name}-seed{sc.seed}"
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
-        raise DugnadError(f"{out}: folder exists and is not empty; choose another --out or pass --force to replace it")
+    check_run_folder(out, args.force)  # before the simulation: a bad --out costs nothing
     total = sc.burn_in_months + sc.months
     t0 = time.perf_counter()
     with tqdm(total=total, desc=f"{sc.name} (seed {sc.seed})", unit="month", disable=args.quiet,
@@ -211,7 +220,9 @@ def cmd_validate(args) -> int:
     targets = args.targets or str(TARGETS_FILE)
     load_targets(targets)                        # bad targets file: fail before any run
     sc = load_scenario(args.scenario)            # bad scenario: fail before any run
-    out = Path(args.out) if args.out else Path("runs") / "validation" / sc.name
+    out = check_writable(Path(args.out) if args.out else Path("runs") / "validation" / sc.name)
+    if args.report:
+        check_writable(args.report, "--report", kind="file")
     summary, det = validate(args.scenario, args.seeds, args.persons, args.months, args.workers, out, targets,
                             progress=not args.quiet)
     print(text_table(summary))
@@ -234,6 +245,8 @@ def cmd_calibrate(args) -> int:
     from model.validation.calibrate import CALIBRATION_FILE, calibrate
 
     load_scenario(args.scenario)
+    check_writable(args.out)
+    check_writable(args.write, "--write", kind="file")
     s = calibrate(args.scenario, Path(args.out), Path(args.write), args.workers, args.samples, args.seeds,
                   args.persons, args.spec or CALIBRATION_FILE, progress=not args.quiet)
     # keep the summary beside the fitted parameters, so the report can cite it without the working folder
@@ -251,8 +264,12 @@ def cmd_sweep(args) -> int:
     from model.experiments.sweep import sweep
 
     out, c = sweep(args.experiment, args.out, args.workers, args.scheduler, progress=not args.quiet)
-    print(f"{c['runs']} runs: {c['already_done']} already in the store, {c['ok']} ran, {c['failed']} failed "
-          f"({c['wall_s']:.1f} s)")
+    retried = f" ({c['retried']} earlier failures retried)" if c.get("retried") else ""
+    print(f"{c['runs']} runs: {c['already_done']} already in the store, {c['ok']} ran now{retried}, "
+          f"{c['failed']} failed ({c['wall_s']:.1f} s)")
+    if c["failed"]:
+        print(f"{c['failed']} runs are recorded failed with their error (Store('{out}').run_table()); "
+              "run the same command again to retry them", file=sys.stderr)
     print(f"Store: {out}/  — load with model.experiments.store.load('{out}', 'timeseries') or DuckDB "
           f"read_parquet('{out}/timeseries/*/*.parquet', hive_partitioning = true)")
     return 1 if c["failed"] else 0
@@ -264,7 +281,7 @@ def cmd_compare(args) -> int:
     if args.store:
         if args.baseline or args.scenarios:
             raise DugnadError("compare: give scenario files or --store, not both")
-        out = Path(args.out) if args.out else Path(args.store) / "compare"
+        out = check_writable(Path(args.out) if args.out else Path(args.store) / "compare")
         res = compare_store(Path(args.store), args.baseline_name, out)
         print(summary_table(res))
         print(f"\nReport: {out}/report.html")
@@ -274,7 +291,7 @@ def cmd_compare(args) -> int:
 
     for f in [args.baseline, *args.scenarios]:
         load_scenario(f)  # bad files fail before anything runs
-    out = Path(args.out) if args.out else Path("runs") / "compare" / Path(args.baseline).stem
+    out = check_writable(Path(args.out) if args.out else Path("runs") / "compare" / name_from_stem(Path(args.baseline).stem))
     out.mkdir(parents=True, exist_ok=True)
     res = compare(args.baseline, args.scenarios, args.seeds, out, args.months, args.persons, args.horizons,
                   args.workers, args.scheduler, progress=not args.quiet, burn_in=args.burn_in)
@@ -287,7 +304,7 @@ def cmd_sensitivity(args) -> int:
     from model.experiments.sensitivity import ranking_text, sensitivity
 
     load_scenario(args.scenario)
-    out = Path(args.out)
+    out = check_writable(args.out)
     out.mkdir(parents=True, exist_ok=True)
     df = sensitivity(args.scenario, out, args.method, args.n, args.seeds, args.persons, args.months, args.indicators,
                      args.group, None, args.workers, args.scheduler, progress=not args.quiet, burn_in=args.burn_in)
@@ -301,29 +318,22 @@ def cmd_animate(args) -> int:
     from model.animate import animate
 
     load_scenario(args.scenario)
+    check_writable(args.out, kind="file")
     out = animate(args.scenario, Path(args.out), args.months, args.every, args.persons, args.seed, progress=not args.quiet)
     print(f"Written: {out}")
     return 0
 
 
+COMMANDS = {"run": cmd_run, "check": cmd_check, "validate": cmd_validate, "calibrate": cmd_calibrate,
+            "sweep": cmd_sweep, "compare": cmd_compare, "sensitivity": cmd_sensitivity, "animate": cmd_animate}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            return cmd_run(args)
-        if args.command == "validate":
-            return cmd_validate(args)
-        if args.command == "calibrate":
-            return cmd_calibrate(args)
-        if args.command == "sweep":
-            return cmd_sweep(args)
-        if args.command == "compare":
-            return cmd_compare(args)
-        if args.command == "sensitivity":
-            return cmd_sensitivity(args)
-        if args.command == "animate":
-            return cmd_animate(args)
-        return cmd_check(args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe (``dugnad ... | head -1``) shows here, not at exit
+        return code
     except (ScenarioError, ExperimentError) as e:
         for line in e.problems:
             print(line, file=sys.stderr)
@@ -334,6 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dugnad: interrupted; no output written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away: stop quietly, as Unix tools do (and keep Python from complaining at exit)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as e:  # a failure while writing that no command foresaw (disk full, ...): one line
+        print(f"dugnad: error: {e.filename or ''}{': ' if e.filename else ''}{e.strerror or e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ COMMAND = "python -m model.docs_scenarios"
 # types cannot express (model/scenario.py ``_validate_maps`` / ``_validate_references``, the
 # interventions' own validators). Keyed by (model class name, field name).
 DICT_RULES = {
-    ("OrganisationParams", "kind_shares"): "keys: sport, culture, religious, humanitarian; values ≥ 0, not all 0",
+    ("OrganisationParams", "kind_shares"): "keys: sport, culture, religious, humanitarian; weights 0–1,000,000, not all 0, normalised to sum 1",
     ("TieParams", "meet_rate"): f"keys: {', '.join(FOCI)}; values 0 – 1",
     ("PopulationParams", "origin_mix"): "keys: origin groups of the origin-group file; values ≥ 0, not all 0",
     ("Params", "efficiency"): f"keys: {', '.join(KINDS)}; values 0 – 5",

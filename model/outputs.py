@@ -4,19 +4,21 @@ A run folder holds ``manifest.json`` and the tables ``timeseries``, ``persons``,
 ``memberships``, ``ties`` and ``benefits`` (who received what from each intervention,
 :mod:`model.benefits`) as Parquet (default) or CSV. The manifest's ``interventions`` list and the
 time series' ``cost_nok`` columns carry each intervention's cumulative cost. Everything is first written to a hidden
-temporary folder beside the target and then renamed into place, so a crash never leaves a
-half-written run folder.
+temporary folder beside the target, flushed to disk and then renamed into place, so a crash never
+leaves a half-written run folder; the hidden leftovers of a killed writer are removed by the next
+write to the same folder.
+
+``--force`` replaces only a *run folder* (one whose ``manifest.json`` says it was written by
+Dugnad); any other non-empty folder is refused, so a mistyped ``--out`` cannot delete a thesis.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import DugnadError
+from model.safe_io import check_writable, clean_stale, clip, fsync_tree, temp_name
 from model.state import (
     AGE_PROFILES,
     BACKGROUNDS,
@@ -239,42 +242,78 @@ def manifest(model, scenario_file: str | None, extra: dict | None = None) -> dic
 
 # ----------------------------------------------------------------------------- writing
 
+def is_run_folder(path: Path) -> bool:
+    """True if ``path`` holds a manifest written by :func:`write_run`."""
+    try:
+        man = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(man, dict) and "dugnad_manifest" in man
+
+
+def check_run_folder(out: str | Path, force: bool = False) -> Path:
+    """Refuse, before any simulation, an ``out`` that cannot be written or must not be replaced:
+    a file, an unwritable place, or a non-empty folder — unless ``force`` and it is a run folder."""
+    out = check_writable(out, "--out")
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise OutputError(f"{out}: folder exists and is not empty; choose another --out, or pass --force to replace it "
+                              "(only a Dugnad run folder is replaced)")
+        if not is_run_folder(out):
+            raise OutputError(f"{out}: is not a Dugnad run folder (no manifest.json of a run); --force replaces only "
+                              "run folders: choose another --out")
+    return out
+
+
 def write_run(model, out: str | Path, fmt: str = "parquet", scenario_file: str | None = None,
               force: bool = False, extra: dict | None = None) -> Path:
-    """Write manifest and tables to ``out`` atomically. Refuses to replace an existing non-empty
-    folder unless ``force``."""
+    """Write manifest and tables to ``out`` atomically (temporary folder, fsync, rename). Refuses
+    a non-empty folder unless ``force`` and it is a run folder (:func:`check_run_folder`)."""
     if fmt not in ("parquet", "csv"):
         raise OutputError(f"--format: must be parquet or csv (got {fmt!r})")
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder")
-    if out.exists() and any(out.iterdir()) and not force:
-        raise OutputError(f"{out}: folder exists and is not empty; choose another --out or pass --force to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    out = check_run_folder(out, force)
+    clean_stale(out)
+    tmp = temp_name(out)
     try:
-        counts = {}
-        for name, df in tables(model).items():
-            counts[name] = len(df)
-            if fmt == "parquet":
-                df.to_parquet(tmp / f"{name}.parquet", index=False)
-            else:
-                df.to_csv(tmp / f"{name}.csv", index=False)
-        man = manifest(model, scenario_file, extra)
-        man["format"] = fmt
-        man["tables"] = counts
-        (tmp / "manifest.json").write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
+        tmp.mkdir()
+        _write_tables(model, tmp, fmt, scenario_file, extra)
+        _replace(out, tmp)
+    except OSError as e:
+        why = e.strerror or str(e)
+        raise OutputError(f"{out}: cannot write the run folder ({clip(why, 120)}); nothing was written") from None
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
+
+
+def _write_tables(model, folder: Path, fmt: str, scenario_file: str | None, extra: dict | None) -> None:
+    counts = {}
+    for name, df in tables(model).items():
+        counts[name] = len(df)
+        if fmt == "parquet":
+            df.to_parquet(folder / f"{name}.parquet", index=False)
+        else:
+            df.to_csv(folder / f"{name}.csv", index=False)
+    man = manifest(model, scenario_file, extra)
+    man["format"] = fmt
+    man["tables"] = counts
+    (folder / "manifest.json").write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    fsync_tree(folder)
+
+
+def _replace(out: Path, new: Path) -> None:
+    """Put the folder ``new`` at ``out``; an existing ``out`` is moved aside first and removed after."""
+    if not out.exists():
+        new.rename(out)
+        return
+    old = temp_name(out, "old")
+    out.rename(old)
+    try:
+        new.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def read_table(run_dir: str | Path, name: str) -> pd.DataFrame:

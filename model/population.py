@@ -369,7 +369,8 @@ def _build_orgs(sc: Scenario, world: World, rng) -> Orgs:
             add("minority", pick_nb(w_nb + 1e-9), origin=o, minority=True)
     # religious congregations per tradition, by religiously active persons; the majority church
     # (protestant) and the Catholic church are majority organisations (Loga 2011), others minority
-    n_rel = round(n_total * op.kind_shares.get("religious", 0.0))
+    weights = {k: op.kind_shares.get(k, 0.0) for k in ("sport", "culture", "religious", "humanitarian")}
+    n_rel = round(n_total * weights["religious"] / sum(weights.values()))
     active = p.religious & (p.age >= 18)
     trad_counts = np.bincount(p.tradition[active], minlength=len(TRADITIONS)).astype(float)
     if trad_counts.sum() > 0 and n_rel > 0:
@@ -381,9 +382,9 @@ def _build_orgs(sc: Scenario, world: World, rng) -> Orgs:
             for _ in range(max(1, round(c * per))):
                 add("religious", pick_nb(w_nb + 1e-9), tradition=t,
                     minority=TRADITIONS[t] not in ("protestant", "catholic"))
-    shares = {k: v for k, v in op.kind_shares.items() if k in ("sport", "culture", "humanitarian")}
+    shares = {k: weights[k] for k in ("sport", "culture", "humanitarian") if weights[k] > 0}
     n_rest = max(0, n_total - len(rows))
-    if shares and sum(shares.values()) > 0:
+    if shares:
         kk = list(shares)
         counts = rng.multinomial(n_rest, np.array([shares[k] for k in kk]) / sum(shares.values()))
         for kind, c in zip(kk, counts):

@@ -13,7 +13,6 @@ can be found, the field path, the bad value and what is allowed.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,13 @@ from pydantic import ValidationError, field_validator, model_validator
 
 from model.errors import DugnadError
 from model.interventions import CATALOGUE, AnyIntervention
-from model.schema import P, Section
+from model.safe_io import NAME_RULE, InputError, check_name, name_from_stem, read_toml, short
+from model.schema import P, Rate, Section, Weight
 from model.state import FOCI
 
 INTERVENTION_TYPES = tuple(CATALOGUE)
+MAX_EXTENDS = 32   # files in one ``extends`` chain (the shipped ones have 3)
+MAX_NEIGHBOURHOODS = 10_000
 
 
 class ScenarioError(DugnadError):
@@ -41,18 +43,18 @@ class PopulationParams(Section):
     persons: int = P(5000, "assumption", "number of persons at start", ge=20, le=2_000_000)
     immigrant_share: float = P(0.15, "data", "share of persons born abroad to foreign-born parents (Norway 2021: ~15%)", ge=0.0, le=0.9)
     descendant_share: float = P(0.04, "data", "share Norwegian-born to immigrant parents (Norway 2021: ~4%)", ge=0.0, le=0.5)
-    origin_mix: dict[str, float] | None = P(None, "data", "weights per origin group; default: share_of_immigrants in origin_groups.csv")
+    origin_mix: dict[str, Weight] | None = P(None, "data", "weights per origin group; default: share_of_immigrants in origin_groups.csv")
     origin_groups_file: str | None = P(None, "data", "path to an origin-group CSV (relative to the scenario file); default: the shipped model/data/origin_groups.csv")
     municipalities: int = P(1, "assumption", "number of municipalities", ge=1, le=500)
-    neighbourhoods: int = P(12, "assumption", "neighbourhoods in all (spread over municipalities)", ge=1, le=10_000)
+    neighbourhoods: int = P(12, "assumption", "neighbourhoods in all (spread over municipalities)", ge=1, le=MAX_NEIGHBOURHOODS)
     segregation: float = P(0.4, "assumption", "residential segregation: 0 = households placed at random, 1 = immigrant households only in their group's cluster of neighbourhoods", ge=0.0, le=1.0)
     turnover: float = P(0.07, "assumption", "yearly chance an immigrant household leaves Norway and a newly arrived household of the same origin takes its place (SSB order of magnitude: ~6% of the immigrant stock arrives each year)", ge=0.0, le=1.0)
-    workplace_size: float = P(25.0, "assumption", "mean persons per workplace", gt=1.0)
+    workplace_size: float = P(25.0, "assumption", "mean persons per workplace", gt=1.0, le=10_000)
     workplace_segregation: float = P(0.3, "assumption", "chance an immigrant's workplace is drawn among immigrant-heavy workplaces (ethnic niches)", ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _shares(self) -> PopulationParams:
-        if self.immigrant_share + self.descendant_share > 0.95:
+        if self.immigrant_share + self.descendant_share > 0.95 + 1e-9:  # 0.9 + 0.05 is 0.9500000000000001
             raise ValueError(f"immigrant_share + descendant_share must be ≤ 0.95 (got {self.immigrant_share + self.descendant_share:g})")
         return self
 
@@ -60,23 +62,23 @@ class PopulationParams(Section):
 class EconomyParams(Section):
     """Household economy: earnings, equivalised income, low income, leisure budget (FACTS §4.2; Jacobsen et al. 2021)."""
 
-    median_wage: float = P(560_000.0, "data", "median yearly earnings of a full-time employee, NOK (SSB order of magnitude)", gt=0)
-    wage_sd_log: float = P(0.35, "assumption", "spread of log earnings", ge=0)
-    benefit: float = P(190_000.0, "assumption", "yearly income of an adult without work (benefits), NOK", ge=0)
+    median_wage: float = P(560_000.0, "data", "median yearly earnings of a full-time employee, NOK (SSB order of magnitude)", ge=1_000, le=10_000_000)
+    wage_sd_log: float = P(0.35, "assumption", "spread of log earnings", ge=0, le=3)
+    benefit: float = P(190_000.0, "assumption", "yearly income of an adult without work (benefits), NOK", ge=0, le=10_000_000)
     low_income_line: float = P(0.6, "data", "low-income line as a share of the median equivalised income (EU/SSB)", gt=0, lt=1)
     low_income_years: int = P(3, "data", "persistent low income: mean over this many years below the line (SSB)", ge=1, le=10)
-    subsistence: float = P(200_000.0, "assumption", "equivalised yearly income needed before any leisure spending, NOK", ge=0)
+    subsistence: float = P(200_000.0, "assumption", "equivalised yearly income needed before any leisure spending, NOK", ge=0, le=10_000_000)
     leisure_share: float = P(0.04, "free", "share of equivalised income above subsistence a household spends on organised leisure per person", ge=0, le=1)
 
 
 class OrganisationParams(Section):
     """Organisation landscape (FACTS §1, §6: ~one organisation per 50–55 inhabitants, mostly small)."""
 
-    persons_per_organisation: float = P(55.0, "data", "inhabitants per voluntary organisation (Norway ~50–55)", gt=5)
-    kind_shares: dict[str, float] = P(
-        {"sport": 0.30, "culture": 0.36, "religious": 0.10, "humanitarian": 0.14},
-        "assumption", "shares of the organisations that are sport, culture, religious or humanitarian (sports, leisure and culture dominate); minority organisations are added by minority_per_immigrants and one volunteer centre per municipality")
-    minority_per_immigrants: float = P(250.0, "assumption", "immigrants of one origin group per minority organisation of that group (at least one for a group present)", gt=1)
+    persons_per_organisation: float = P(55.0, "data", "inhabitants per voluntary organisation (Norway ~50–55)", gt=5, le=100_000)
+    kind_shares: dict[str, Weight] = P(
+        {"sport": 0.3375, "culture": 0.405, "religious": 0.10, "humanitarian": 0.1575},
+        "assumption", "relative weights of sport, culture, religious and humanitarian organisations, normalised to sum 1 (fractions or percentages alike; sports, leisure and culture dominate). Congregations get their share of all organisations; sport, culture and humanitarian organisations share what minority organisations and congregations leave, in proportion to their weights; one volunteer centre per municipality comes on top")
+    minority_per_immigrants: float = P(250.0, "assumption", "immigrants of one origin group per minority organisation of that group (at least one for a group present)", gt=1, le=1_000_000)
     board_size: int = P(5, "assumption", "office holders of a formal organisation (informal: 2)", ge=1, le=30)
     openness: float = P(0.1, "free", "chance per asking event that a recruiter asks outside own ties (recruitment openness)", ge=0, le=1)
     linked_share_majority: float = P(0.6, "assumption", "share of formal majority organisations with a linking tie to the municipality at start", ge=0, le=1)
@@ -89,27 +91,27 @@ class RecruitmentParams(Section):
     """Recruitment by asking (Wollebæk, Sætrang & Fladmoe 2015; von Essen et al. 2015; Kassman 2020)."""
 
     ask_rate: float = P(0.2, "free", "chance per month a member asks someone", ge=0, le=1)
-    volunteer_ask_multiplier: float = P(2.5, "assumption", "volunteers and office holders ask this many times more than plain members", ge=0)
+    volunteer_ask_multiplier: float = P(2.5, "assumption", "volunteers and office holders ask this many times more than plain members", ge=0, le=20)
     homophily: float = P(0.5, "free", "relative chance a recruiter goes on to ask a tie of another origin group than a same-origin tie", ge=0, le=1)
     low_status_asked: float = P(0.6, "free", "relative chance a low-status person (low income, low education or no job) is asked", ge=0, le=1)
     accept_base: float = P(0.9, "free", "chance to say yes when asked with no barrier", ge=0, le=1)
     minority_declines_majority: float = P(0.35, "data", "extra chance a minority person declines when asked by a majority person (von Essen et al. 2015)", ge=0, le=1)
     self_join_rate: float = P(0.04, "free", "chance per month an informed, not-asked person seeks an organisation on their own", ge=0, le=1)
-    spillover: float = P(0.5, "assumption", "people active in an organisation or religiously active are more likely to be asked elsewhere: weight 1 + spillover per arena, relative to 1 + spillover (FACTS §2, §4.11)", ge=0)
+    spillover: float = P(0.5, "assumption", "people active in an organisation or religiously active are more likely to be asked elsewhere: weight 1 + spillover per arena, relative to 1 + spillover (FACTS §2, §4.11)", ge=0, le=20)
 
 
 class MembershipParams(Section):
     """Joining and leaving with barriers (Ødegård et al. 2014; Andersen et al. 2013; Enjolras & Wollebæk 2010)."""
 
-    w_language: float = P(4.0, "data", "weight of the language gap (the key barrier, FACTS §4.4)", ge=0)
-    w_time: float = P(1.0, "assumption", "weight of work hours × commitment demand", ge=0)
-    w_literacy: float = P(1.5, "assumption", "weight of the dugnad-literacy gap", ge=0)
-    w_health: float = P(1.5, "assumption", "weight of poor health", ge=0)
-    w_fee: float = P(2.0, "assumption", "weight of the fee as a share of the leisure budget (a fee above the budget blocks)", ge=0)
-    w_fit: float = P(2.0, "assumption", "weight of misfit with the organisation's kind (non-religious to a congregation, outsider to a minority group)", ge=0)
+    w_language: float = P(4.0, "data", "weight of the language gap (the key barrier, FACTS §4.4)", ge=0, le=20)
+    w_time: float = P(1.0, "assumption", "weight of work hours × commitment demand", ge=0, le=20)
+    w_literacy: float = P(1.5, "assumption", "weight of the dugnad-literacy gap", ge=0, le=20)
+    w_health: float = P(1.5, "assumption", "weight of poor health", ge=0, le=20)
+    w_fee: float = P(2.0, "assumption", "weight of the fee as a share of the leisure budget (a fee above the budget blocks)", ge=0, le=20)
+    w_fit: float = P(2.0, "assumption", "weight of misfit with the organisation's kind (non-religious to a congregation, outsider to a minority group)", ge=0, le=20)
     leave_base: float = P(0.005, "free", "monthly chance of leaving with no barrier", ge=0, le=1)
-    newcomer_years: float = P(3.0, "data", "residence years below which leaving is more likely (short residence, FACTS §4.2)", ge=0)
-    newcomer_leave_multiplier: float = P(1.8, "assumption", "leaving multiplier for newcomers", ge=1)
+    newcomer_years: float = P(3.0, "data", "residence years below which leaving is more likely (short residence, FACTS §4.2)", ge=0, le=80)
+    newcomer_leave_multiplier: float = P(1.8, "assumption", "leaving multiplier for newcomers", ge=1, le=20)
     max_memberships: int = P(4, "assumption", "organisations one person can be in at a time", ge=1, le=12)
 
 
@@ -119,7 +121,7 @@ class LadderParams(Section):
     member_rate: float = P(0.08, "assumption", "monthly chance a participant in a formal organisation becomes a member", ge=0, le=1)
     volunteer_rate: float = P(0.035, "free", "monthly chance a member is asked to do unpaid work and takes it on (no barrier)", ge=0, le=1)
     volunteer_quit: float = P(0.03, "free", "monthly chance a volunteer steps back to member", ge=0, le=1)
-    office_term_months: float = P(30.0, "assumption", "mean months an office holder stays in office", gt=1)
+    office_term_months: float = P(30.0, "assumption", "mean months an office holder stays in office", gt=1, le=1200)
     office_min_months: int = P(12, "assumption", "months in the organisation before a person can be elected to an office", ge=0, le=240)
     self_recruitment: float = P(0.85, "data", "chance a vacant office goes to a tie of a sitting office holder when one exists (FACTS §4.1, §4.3)", ge=0, le=1)
     informal_help_rate: float = P(0.03, "free", "monthly chance of helping a non-kin tie, per unit of network and activity", ge=0, le=1)
@@ -128,7 +130,7 @@ class LadderParams(Section):
 class TieParams(Section):
     """Tie formation in foci (Feld 1981 focus theory; FACTS §1 bonding/bridging; Woolcock 1998 linking)."""
 
-    meet_rate: dict[str, float] = P(
+    meet_rate: dict[str, Rate] = P(
         {"organisation": 0.30, "neighbourhood": 0.04, "workplace": 0.20, "school": 0.25, "school_parents": 0.04, "community": 0.15},
         "free", "chance per month and focus that a person meets a random other person there; community = own origin group in the municipality (immigrant background only: kin, diaspora and congregation networks)")
     form_prob: float = P(0.35, "free", "chance a meeting between strangers becomes a tie (same origin group)", ge=0, le=1)
@@ -138,9 +140,9 @@ class TieParams(Section):
     decay: float = P(0.05, "free", "monthly loss of tie strength when the tie is not refreshed", ge=0, le=1)
     refresh: float = P(0.5, "assumption", "strength a meeting adds to an existing tie (max 1)", ge=0, le=1)
     drop_below: float = P(0.15, "assumption", "a tie whose strength falls below this is gone", ge=0, lt=1)
-    initial_ties: float = P(4.0, "assumption", "mean neighbourhood/work ties per adult at start, before burn-in", ge=0)
+    initial_ties: float = P(4.0, "assumption", "mean neighbourhood/work ties per adult at start, before burn-in", ge=0, le=50)
     link_rate: float = P(0.01, "free", "monthly chance an unlinked formal organisation gets a linking tie to its municipality (minority: × minority_link_factor)", ge=0, le=1)
-    minority_link_factor: float = P(0.3, "data", "minority organisations are weakly linked (FACTS §4.5, §4.8)", ge=0)
+    minority_link_factor: float = P(0.3, "data", "minority organisations are weakly linked (FACTS §4.5, §4.8)", ge=0, le=20)
     link_decay: float = P(0.005, "assumption", "monthly chance a linking tie lapses", ge=0, le=1)
 
 
@@ -149,7 +151,7 @@ class LanguageParams(Section):
 
     base_gain: float = P(0.0015, "assumption", "monthly share of the gap to full skill closed by residence alone", ge=0, le=1)
     training_gain: float = P(0.02, "assumption", "extra monthly share closed while in free training (right to training)", ge=0, le=1)
-    training_years: float = P(3.0, "data", "years of the introduction programme during which training runs", ge=0)
+    training_years: float = P(3.0, "data", "years of the introduction programme during which training runs", ge=0, le=20)
     practice_gain: float = P(0.005, "assumption", "extra monthly share × (share of ties to other groups + active in a majority organisation)", ge=0, le=1)
     work_gain: float = P(0.002, "assumption", "extra monthly share when employed", ge=0, le=1)
     age_slowdown: float = P(0.012, "assumption", "relative slowdown per year of age above 25", ge=0, le=0.05)
@@ -167,12 +169,12 @@ class EmploymentParams(Section):
     """Simple employment dynamics (FACTS §1 economic function; Viblemo et al. 2018)."""
 
     find_base: float = P(0.045, "free", "monthly chance an adult without work finds a job (average profile)", ge=0, le=1)
-    w_norwegian: float = P(1.5, "assumption", "log-rate gain per unit of Norwegian (job finding = find_base · exp(...), capped at 0.5)", ge=0)
-    w_bridging: float = P(0.3, "assumption", "log-rate gain per log(1 + bridging ties)", ge=0)
-    w_education: float = P(0.4, "assumption", "log-rate gain per education level", ge=0)
+    w_norwegian: float = P(1.5, "assumption", "log-rate gain per unit of Norwegian (job finding = find_base · exp(...), capped at 0.5)", ge=0, le=20)
+    w_bridging: float = P(0.3, "assumption", "log-rate gain per log(1 + bridging ties)", ge=0, le=20)
+    w_education: float = P(0.4, "assumption", "log-rate gain per education level", ge=0, le=20)
     loss_rate: float = P(0.008, "assumption", "monthly chance of losing a job", ge=0, le=1)
     labour_migrant_hours: float = P(45.0, "data", "weekly work hours of labour migrants (heavy schedules, FACTS §4.2, §4.10)", ge=0, le=80)
-    normal_hours: float = P(37.5, "data", "standard weekly work hours in Norway", ge=0, le=80)
+    normal_hours: float = P(37.5, "data", "standard weekly work hours in Norway (earnings are per hour of this week, so at least 1)", ge=1, le=80)
     retirement_age: int = P(67, "data", "age leaving the labour force", ge=50, le=80)
 
 
@@ -180,11 +182,11 @@ class YouthParams(Section):
     """Children's and youth participation (Ødegård & Fladmoe 2017; Jacobsen et al. 2021)."""
 
     enrol_rate: float = P(0.05, "free", "monthly chance parents try to enrol a child 6–17 not yet in an activity", ge=0, le=1)
-    w_parent_active: float = P(1.0, "data", "log-odds gain when a parent is active (primary socialisation, second big barrier)", ge=0)
-    w_parent_literacy: float = P(1.0, "assumption", "log-odds gain per unit of parents' dugnad literacy", ge=0)
-    minority_girl_penalty: float = P(0.9, "data", "log-odds penalty for minority girls (larger gaps among minority youth)", ge=0)
-    minority_boy_penalty: float = P(0.3, "data", "log-odds penalty for minority boys", ge=0)
-    minority_leave_multiplier: float = P(1.8, "data", "minority youth try as often but quit more", ge=1)
+    w_parent_active: float = P(1.0, "data", "log-odds gain when a parent is active (primary socialisation, second big barrier)", ge=0, le=20)
+    w_parent_literacy: float = P(1.0, "assumption", "log-odds gain per unit of parents' dugnad literacy", ge=0, le=20)
+    minority_girl_penalty: float = P(0.9, "data", "log-odds penalty for minority girls (larger gaps among minority youth)", ge=0, le=20)
+    minority_boy_penalty: float = P(0.3, "data", "log-odds penalty for minority boys", ge=0, le=20)
+    minority_leave_multiplier: float = P(1.8, "data", "minority youth try as often but quit more", ge=1, le=20)
     start_age: int = P(6, "data", "first age of organised children's activities (leisure card: 6–17)", ge=0, le=17)
 
 
@@ -197,7 +199,7 @@ class MunicipalityParams(Section):
 class Scenario(Section):
     """One Dugnad run: population, organisations and every mechanism's parameters."""
 
-    name: str = P("unnamed", "assumption", "short name of the scenario")
+    name: str = P("unnamed", "assumption", f"short name of the scenario, used in output folder names ({NAME_RULE}); default: the file name")
     description: str = P("", "assumption", "what question the scenario asks")
     seed: int = P(1, "assumption", "seed of the model's single random generator", ge=0, le=2**63 - 1)
     months: int = P(120, "assumption", "months simulated and recorded after burn-in", ge=0, le=1200)
@@ -219,9 +221,7 @@ class Scenario(Section):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("must not be empty")
-        return v
+        return check_name(v)
 
 
 
@@ -316,17 +316,9 @@ def _merge(base: dict, over: dict) -> dict:
 
 def _read_toml(path: Path) -> tuple[dict, str]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: file not found"]) from None
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        why = str(e) if len(str(e)) <= 200 else str(e)[:197] + "..."
-        raise ScenarioError([f"{path}: cannot read file ({e.__class__.__name__}: {why})"]) from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(e))
-        raise ScenarioError([f"{path}: {'line ' + m.group(1) + ': ' if m else ''}not valid TOML: {e}"]) from None
+        return read_toml(path)
+    except InputError as e:
+        raise ScenarioError([str(e)]) from None
 
 
 def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tuple[Path, str, dict]]]:
@@ -338,6 +330,8 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tuple[Path,
     if parent is None:
         return data, files
     where = f"{path}: {_line(text, ('extends',))}extends"
+    if len(seen) + 1 >= MAX_EXTENDS:
+        raise ScenarioError([f"{where}: chain of extended files too long (at most {MAX_EXTENDS} files)"])
     if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError([f"{where}: must be a file name (got {_short(parent)})"])
     base_path = path.parent / parent
@@ -447,13 +441,12 @@ def _strip_tags(loc: tuple) -> tuple:
 def _fmt_loc(loc: tuple) -> str:
     out = ""
     for k in loc:
+        k = k if isinstance(k, int) or len(str(k)) <= 60 else str(k)[:57] + "..."  # a pasted megabyte as a key
         out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
     return out
 
 
-def _short(v: Any) -> str:
-    s = repr(v)
-    return s if len(s) <= 60 else s[:57] + "..."
+_short = short
 
 
 def scenario_from_dict(data: dict, origin: list[tuple[Path, str, dict]] | None = None, name: str = "<scenario>") -> Scenario:
@@ -513,7 +506,7 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
         overrides = _keep_density(data, overrides)
         data = _merge(data, overrides)
     if "name" not in data:
-        data["name"] = path.stem
+        data["name"] = name_from_stem(path.stem)
     return scenario_from_dict(data, origin, str(path))
 
 
@@ -535,5 +528,26 @@ def _keep_density(data: dict, overrides: dict) -> dict:
         return overrides  # let validation report the bad value
     municipalities = pop.get("municipalities", defaults.municipalities)
     municipalities = over_pop.get("municipalities", municipalities)
-    nb = max(int(municipalities) if isinstance(municipalities, int) else 1, round(base_nb * persons / base_persons))
+    named = _named_neighbourhoods(overrides.get("interventions", data.get("interventions")))
+    nb = max(int(municipalities) if isinstance(municipalities, int) else 1, named,
+             round(base_nb * persons / base_persons))
+    if nb > MAX_NEIGHBOURHOODS:
+        raise ScenarioError([f"population.persons = {persons} (override): keeping the scenario's "
+                             f"{base_persons / base_nb:.0f} persons per neighbourhood needs {nb} neighbourhoods, "
+                             f"more than the {MAX_NEIGHBOURHOODS} allowed; give fewer persons"])
     return {**overrides, "population": {**over_pop, "neighbourhoods": nb}}
+
+
+def _named_neighbourhoods(interventions: Any) -> int:
+    """One more than the highest neighbourhood number the interventions name (0 if none): a smaller
+    copy of a scenario keeps the neighbourhoods its measures are placed in."""
+    out = 0
+    for iv in interventions if isinstance(interventions, list) else []:
+        if not isinstance(iv, dict):
+            continue
+        target = iv.get("target") if isinstance(iv.get("target"), dict) else {}
+        for numbers in (iv.get("neighbourhoods"), iv.get("drop_in_neighbourhoods"), target.get("neighbourhoods")):
+            for x in numbers if isinstance(numbers, list) else []:
+                if isinstance(x, int) and not isinstance(x, bool) and 0 <= x < MAX_NEIGHBOURHOODS:
+                    out = max(out, x + 1)
+    return out

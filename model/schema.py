@@ -8,12 +8,23 @@ these declarations (``python -m model.docs_scenarios``), so the documentation ca
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from model.safe_io import NAME_RULE, check_name
 from model.state import BACKGROUNDS, REASONS
+
+
+# Values of dict-valued fields: bounded by their type, so every number a scenario gives has a range.
+Rate = Annotated[float, Field(ge=0, le=1)]
+Weight = Annotated[float, Field(ge=0, le=1_000_000)]   # relative weights, normalised where used
+Efficiency = Annotated[float, Field(ge=0, le=5)]
+NOK = 1_000_000_000       # upper bound of any amount of money in a scenario (one billion NOK)
+CAPACITY = 1_000_000      # upper bound of seats, pairs, places and other counts per year
+MunicipalityNo = Annotated[int, Field(ge=0, le=499)]       # population.municipalities ≤ 500
+NeighbourhoodNo = Annotated[int, Field(ge=0, le=9_999)]    # population.neighbourhoods ≤ 10,000
 
 
 def P(default: Any, source: str, doc: str, **kw: Any) -> Any:
@@ -22,7 +33,8 @@ def P(default: Any, source: str, doc: str, **kw: Any) -> Any:
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict: "0.5" is not a number and true is not 1 (TOML has types; a quoted number is a mistake)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 Background = Literal["majority", "immigrant", "descendant"]
@@ -40,12 +52,12 @@ class Target(Section):
     reasons: list[Reason] | None = P(None, "assumption", "migration reasons (labour, refugee, family, study); none = all")
     age_min: float = P(0.0, "assumption", "lowest age", ge=0, le=120)
     age_max: float = P(120.0, "assumption", "highest age (inclusive)", ge=0, le=120)
-    max_years_in_norway: float | None = P(None, "assumption", "only people with at most this many years in Norway", ge=0)
+    max_years_in_norway: float | None = P(None, "assumption", "only people with at most this many years in Norway", ge=0, le=120)
     max_norwegian: float | None = P(None, "assumption", "only people with Norwegian skill at most this (0–1)", ge=0, le=1)
     low_income_only: bool = P(False, "assumption", "only people in persistent low income")
     employed: bool | None = P(None, "assumption", "only employed (true) or only not employed (false) people")
-    municipalities: list[int] | None = P(None, "assumption", "municipality numbers (from 0)")
-    neighbourhoods: list[int] | None = P(None, "assumption", "neighbourhood numbers (from 0)")
+    municipalities: list[MunicipalityNo] | None = P(None, "assumption", "municipality numbers (from 0)")
+    neighbourhoods: list[NeighbourhoodNo] | None = P(None, "assumption", "neighbourhood numbers (from 0)")
 
     @model_validator(mode="after")
     def _ages(self) -> Target:
@@ -90,10 +102,15 @@ class InterventionParams(Section):
     """Fields every intervention has: when it runs, whom it targets and what it costs."""
 
     type: str
-    name: str | None = P(None, "assumption", "label used in outputs (default: the type); must be unique in the scenario")
+    name: str | None = P(None, "assumption", f"label used in outputs (default: the type); must be unique in the scenario ({NAME_RULE})")
     start_month: int = P(0, "assumption", "first month (counted from 0 after burn-in) in which the measure acts", ge=0, le=1200)
     end_month: int | None = P(None, "assumption", "month in which the measure stops (exclusive); none = runs to the end", ge=1, le=1200)
-    admin_nok_per_year: float = P(0.0, "assumption", "fixed yearly running cost (coordination, administration), NOK", ge=0)
+    admin_nok_per_year: float = P(0.0, "assumption", "fixed yearly running cost (coordination, administration), NOK", ge=0, le=NOK)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else check_name(v)
 
     @model_validator(mode="after")
     def _months(self) -> InterventionParams:

@@ -79,7 +79,7 @@ def test_same_seed_gives_byte_identical_tables(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["run", BASELINE, "--persons", "ten"], "argument --persons: must be a whole number"),
-    (["run", BASELINE, "--months", "-1"], "argument --months: must be ≥ 0"),
+    (["run", BASELINE, "--months", "-1"], "argument --months: must be from 0 to 1200"),
     (["run", BASELINE, "--format", "xlsx"], "argument --format: invalid choice"),
     (["run", "scenarios/missing.toml"], "missing.toml: file not found"),
     (["run"], "the following arguments are required: scenario"),

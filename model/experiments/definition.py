@@ -22,6 +22,8 @@ parameters = { "recruitment.ask_rate" = [0.1, 0.3] }
 ```
 
 Errors name the file, the field and what is allowed (``ExperimentError``), like scenario files.
+The name becomes a folder name (``runs/sweeps/<name>``), so it is a plain name, never a path; the
+number of runs (scenarios × points × seeds) is bounded by :data:`MAX_RUNS`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import tomllib
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,7 +39,11 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from model.errors import DugnadError
 from model.indicators import GROUPS, INDICATORS
+from model.safe_io import InputError, check_name, read_toml, short
 from model.schema import Section
+
+MAX_SEED = 2**63 - 1       # seeds go to NumPy and into run records as 64-bit integers
+MAX_RUNS = 1_000_000       # scenarios × points × seeds; more is surely a mistake (one run takes seconds)
 
 
 class ExperimentError(DugnadError):
@@ -48,7 +54,7 @@ class ExperimentError(DugnadError):
 
 class SampleSpec(Section):
     n: int = Field(..., ge=1, le=100_000, description="number of Latin-hypercube samples")
-    seed: int = Field(1, ge=0, description="seed of the design")
+    seed: int = Field(1, ge=0, le=MAX_SEED, description="seed of the design")
     parameters: dict[str, list[float]] = Field(..., description="parameter → [low, high]")
 
 
@@ -66,14 +72,19 @@ class Experiment(Section):
     grid: dict[str, list[float | int | bool | str]] | None = None
     sample: SampleSpec | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v):
+        return check_name(v)  # it becomes a folder name: no "/", "..", NUL, or 300 characters
+
     @field_validator("seeds")
     @classmethod
     def _seeds(cls, v):
         if isinstance(v, int):
             if not 1 <= v <= 100_000:
                 raise ValueError(f"must be between 1 and 100000 (got {v})")
-        elif not v or any(s < 0 for s in v) or len(set(v)) != len(v):
-            raise ValueError(f"must be a non-empty list of distinct seeds ≥ 0 (got {v})")
+        elif not v or any(not 0 <= s <= MAX_SEED for s in v) or len(set(v)) != len(v):
+            raise ValueError(f"must be a non-empty list of distinct seeds between 0 and 2**63-1 (got {short(v)})")
         return v
 
     @field_validator("indicators")
@@ -109,7 +120,17 @@ class Experiment(Section):
         for name, rng in (self.sample.parameters.items() if self.sample else []):
             if len(rng) != 2 or not rng[0] < rng[1]:
                 raise ValueError(f"sample.parameters.{name}: must be [low, high] with low < high (got {rng})")
+        n = len(self.scenarios) * self.n_points() * len(self.seed_list())
+        if n > MAX_RUNS:
+            raise ValueError(f"{n:,} runs ({len(self.scenarios)} scenarios × {self.n_points():,} parameter points × "
+                             f"{len(self.seed_list())} seeds); at most {MAX_RUNS:,} per experiment: split it up")
         return self
+
+    def n_points(self) -> int:
+        """How many parameter points :meth:`points` gives, without building them."""
+        if self.grid:
+            return math.prod(len(v) for v in self.grid.values())
+        return self.sample.n if self.sample else 1
 
     def seed_list(self) -> list[int]:
         return list(range(1, self.seeds + 1)) if isinstance(self.seeds, int) else list(self.seeds)
@@ -193,11 +214,9 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[RunSpec]]:
 
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExperimentError([f"{path}: file not found"]) from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ExperimentError([f"{path}: cannot read: {e}"]) from None
+        data, _ = read_toml(path)
+    except InputError as e:  # one line naming the file; printed like the other experiment errors
+        raise ExperimentError([f"{path}: cannot read: {str(e).removeprefix(f'{path}: ')}"]) from None
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as e:
@@ -206,7 +225,8 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[RunSpec]]:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown field; allowed: " + ", ".join(Experiment.model_fields)
-            problems.append(f"{path}: {_fmt_loc(err['loc']) or '(file)'}: {msg} (got {err.get('input')!r:.60})")
+            got = "" if "(got " in msg or not err["loc"] else f" (got {short(err.get('input'))})"
+            problems.append(f"{path}: {_fmt_loc(err['loc']) or '(file)'}: {msg}{got}")
         raise ExperimentError(problems) from None
     runs, problems = [], []
     points = exp.points()

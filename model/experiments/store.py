@@ -12,10 +12,13 @@ Tables are long (tidy): one row per run × month × group × indicator, so runs 
 different interventions (different cost columns) sit in one table.
 
 **Atomic and resumable.** A run's tables are each written to a temporary file and renamed into
-place; the run's record in ``runs/`` is written last (also by rename). A run counts as done only
-when its record exists, and readers only read partitions of runs recorded ``ok``: a crash (even
-SIGKILL) between the two leaves an orphan partition that the next sweep deletes before redoing
-the run, so the store never holds a partial or duplicated run.
+place (:func:`model.safe_io.write_atomic`); the run's record in ``runs/`` is written last (also by
+rename). A run counts as done only when it is recorded ``ok``, and readers only read partitions of
+runs recorded ``ok``: a crash (even SIGKILL) between the two leaves an orphan partition that the
+next sweep deletes before redoing the run, so the store never holds a partial or duplicated run.
+A run recorded ``failed`` is not done: the next sweep retries it, and the new record replaces the
+old one by rename. A record file that cannot be parsed (torn by an older version, edited by hand)
+counts as missing and is deleted by :meth:`Store.clean_orphans`, so the run is redone.
 
 **Reading.** ``load(out, "timeseries")`` gives a pandas DataFrame with the run table's columns
 (scenario, seed, parameters) joined in; with DuckDB::
@@ -26,24 +29,42 @@ the run, so the store never holds a partial or duplicated run.
 from __future__ import annotations
 
 import json
-import os
+import re
 import shutil
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from model.errors import DugnadError
+from model.safe_io import clean_stale, write_atomic
+
 TABLES = ("timeseries", "subgroups", "incidence")
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+class StoreError(DugnadError):
+    """A result could not be written (disk full, permissions ...); the message names the store."""
+
+
+def _read_record(f: Path) -> dict | None:
+    """The record in ``f``, or None if it cannot be read or parsed (torn, edited by hand)."""
+    try:
+        rec = json.loads(f.read_bytes())
+    except (OSError, ValueError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return None
+    return rec if isinstance(rec, dict) else None
+
+
+def _clean_temp(folder: Path) -> None:
+    """Remove leftovers of writes that died: ``.<name>.tmp-<pid>-…`` of writers no longer running
+    (:func:`clean_stale` spares a live writer's), and the ``.<name>.tmp<pid>`` of older versions."""
+    for tmp in folder.glob(".*.tmp*"):
+        m = re.fullmatch(r"\.(.+)\.tmp(-?)\d+.*", tmp.name)
+        if m and m.group(2):
+            clean_stale(folder / m.group(1))
+        elif m:
+            tmp.unlink(missing_ok=True)
 
 
 class Store:
@@ -53,45 +74,81 @@ class Store:
 
     # ---------------------------------------------------------------- state
     def records(self) -> dict[str, dict]:
+        """Run id → record, for every record file that can be parsed (others count as missing)."""
         out = {}
         for f in (self.out / "runs").glob("*.json"):
-            try:
-                out[f.stem] = json.loads(f.read_text())
-            except (OSError, json.JSONDecodeError):
-                continue  # cannot happen with atomic writes; treat as not done
+            rec = _read_record(f)
+            if rec is not None:
+                out[f.stem] = rec
         return out
 
+    def statuses(self) -> dict[str, str | None]:
+        """Run id → recorded status (``ok`` or ``failed``), in one pass over the records."""
+        return {rid: rec.get("status") for rid, rec in self.records().items()}
+
     def done(self) -> set[str]:
-        return set(self.records())
+        """Runs recorded ``ok``: only these are skipped by a sweep and read by :meth:`load`."""
+        return {rid for rid, st in self.statuses().items() if st == "ok"}
+
+    def failed(self) -> set[str]:
+        """Runs recorded ``failed``: a sweep retries them."""
+        return {rid for rid, st in self.statuses().items() if st == "failed"}
 
     def clean_orphans(self) -> int:
-        """Delete partitions of runs without a record (left by a crash); returns how many."""
-        done = self.done()
+        """Delete what a crash or an older version can leave: partitions of runs not recorded ``ok``
+        (a run that died between its tables and its record, or a failed run's), record files that
+        cannot be parsed (the run is then redone) and stale temporary files. Returns how many
+        partitions were deleted."""
+        done = set()
+        for f in (self.out / "runs").glob("*.json"):
+            rec = _read_record(f)
+            if rec is None:
+                f.unlink(missing_ok=True)
+            elif rec.get("status") == "ok":
+                done.add(f.stem)
+        _clean_temp(self.out / "runs")
         n = 0
         for table in TABLES:
             for part in (self.out / table).glob("run_id=*"):
                 if part.name.split("=", 1)[1] not in done:
                     shutil.rmtree(part, ignore_errors=True)
                     n += 1
-            for tmp in (self.out / table).glob("run_id=*/.*.tmp*"):
-                tmp.unlink(missing_ok=True)
-        for tmp in (self.out / "runs").glob(".*.tmp*"):  # a record being written when the process died
-            tmp.unlink(missing_ok=True)
+                else:
+                    _clean_temp(part)
         return n
 
     # ---------------------------------------------------------------- writing
     def write_run(self, run_id: str, tables: dict[str, pd.DataFrame], record: dict) -> None:
+        """Write a run's tables, then its ``ok`` record (which makes the run visible). If writing
+        fails, the tables written so far are deleted and :class:`StoreError` is raised."""
         import io
 
-        for name, df in tables.items():
-            buf = io.BytesIO()
-            df.to_parquet(buf, index=False)
-            _atomic_bytes(self.out / name / f"run_id={run_id}" / "part.parquet", buf.getvalue())
-        self.write_record(run_id, {**record, "status": "ok"})
+        try:
+            for name, df in tables.items():
+                buf = io.BytesIO()
+                df.to_parquet(buf, index=False)
+                write_atomic(self.out / name / f"run_id={run_id}" / "part.parquet", buf.getvalue())
+            self._write_record(run_id, {**record, "status": "ok"})
+        except OSError as e:
+            for name in TABLES:
+                shutil.rmtree(self.out / name / f"run_id={run_id}", ignore_errors=True)
+            raise self._error(run_id, e) from None
 
     def write_record(self, run_id: str, record: dict) -> None:
+        """Write a run's record by rename (replacing an older one); :class:`StoreError` on failure."""
+        try:
+            self._write_record(run_id, record)
+        except OSError as e:
+            raise self._error(run_id, e) from None
+
+    def _write_record(self, run_id: str, record: dict) -> None:
         record = {"run_id": run_id, "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"), **record}
-        _atomic_bytes(self.out / "runs" / f"{run_id}.json", json.dumps(record, default=str).encode())
+        write_atomic(self.out / "runs" / f"{run_id}.json", json.dumps(record, default=str).encode())
+
+    def _error(self, run_id: str, e: OSError) -> StoreError:
+        why = textwrap.shorten(e.strerror or str(e), 120, placeholder="...")
+        return StoreError(f"{self.out}: cannot write the result of run {run_id} ({why}); nothing of "
+                          "it was kept: fix the cause (e.g. free disk space) and re-run the same command to continue")
 
     # ---------------------------------------------------------------- reading
     def run_table(self) -> pd.DataFrame:

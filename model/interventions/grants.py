@@ -42,7 +42,7 @@ import numpy as np
 from pydantic import field_validator
 
 from model.interventions.base import Intervention
-from model.schema import InterventionParams, P, Target
+from model.schema import CAPACITY, NOK, Efficiency, InterventionParams, P, Target
 from model.state import KINDS, OFFICE
 
 DEFAULT_EFFICIENCY = {"sport": 1.0, "culture": 0.8, "religious": 0.7, "humanitarian": 0.8, "minority": 0.6, "volunteer_centre": 0.8}
@@ -54,21 +54,21 @@ class Params(InterventionParams):
     type: Literal["grants"] = "grants"
     target: Target = P(Target(), "assumption", "only `municipalities` is used: where the scheme runs (default: all)")
     regime: Literal["project", "operating"] = P("project", "data", "one-year project grants paid late, or multi-year operating grants (FACTS §4.7)")
-    budget_nok_per_year: float = P(1_500_000.0, "assumption", "grant budget per municipality per year, NOK", ge=0)
+    budget_nok_per_year: float = P(1_500_000.0, "assumption", "grant budget per municipality per year, NOK", ge=0, le=NOK)
     apply_rate: float = P(0.6, "assumption", "chance a formal organisation linked to the municipality applies in a round (unlinked: half)", ge=0, le=1)
     application_complexity: float = P(0.5, "data", "complexity of application and reporting rules, 0 (simple) – 1 (complex) (FACTS §4.7)", ge=0, le=1)
     guidance: float = P(0.0, "data", "municipal staff guiding applicants, 0 (none) – 1 (full) (FACTS §4.7)", ge=0, le=1)
     payment_month: int = P(9, "data", "project regime: month of the grant year (0–11) the money is paid (paid late, FACTS §4.7)", ge=0, le=11)
-    reserve_size: int = P(40, "assumption", "participants from which an organisation has reserves to spend before the grant is paid", ge=0)
+    reserve_size: int = P(40, "assumption", "participants from which an organisation has reserves to spend before the grant is paid", ge=0, le=CAPACITY)
     operating_years: int = P(3, "assumption", "operating regime: years a grant runs", ge=1, le=20)
-    efficiency: dict[str, float] = P(DEFAULT_EFFICIENCY, "data", "how well each kind turns grants into activity (sport best, minority organisations least; FACTS §4.7)")
-    nok_per_participant_doubling: float = P(3000.0, "assumption", "grant per participant and year that doubles an organisation's activity (at efficiency 1), NOK", gt=0)
+    efficiency: dict[str, Efficiency] = P(DEFAULT_EFFICIENCY, "data", "how well each kind turns grants into activity (sport best, minority organisations least; FACTS §4.7)")
+    nok_per_participant_doubling: float = P(3000.0, "assumption", "grant per participant and year that doubles an organisation's activity (at efficiency 1), NOK", gt=0, le=NOK)
     max_activity_boost: float = P(1.0, "assumption", "largest rise in activity a grant can buy (1 = doubling)", ge=0, le=5)
-    grantee_link_boost: float = P(5.0, "assumption", "multiplier on gaining a linking tie while holding a grant", ge=1)
+    grantee_link_boost: float = P(5.0, "assumption", "multiplier on gaining a linking tie while holding a grant", ge=1, le=20)
     formalisation_support: bool = P(False, "data", "support informal minority groups to register (FACTS §4.6)")
     formalisation_rate: float = P(0.03, "assumption", "monthly chance a supported informal minority organisation registers", ge=0, le=1)
     inward_turn: float = P(0.5, "data", "strength of the bureaucratisation side-effect of registering, 0–1 (Takle 2014)", ge=0, le=1)
-    nok_per_formalisation: float = P(10000.0, "assumption", "advice and help per organisation that registers, NOK", ge=0)
+    nok_per_formalisation: float = P(10000.0, "assumption", "advice and help per organisation that registers, NOK", ge=0, le=NOK)
 
     @field_validator("efficiency")
     @classmethod

@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
-from model.schema import InterventionParams, P, Target
+from model.schema import NOK, InterventionParams, P, Target
 
 
 class Params(InterventionParams):
@@ -41,7 +41,7 @@ class Params(InterventionParams):
     word_of_mouth: float = P(0.1, "assumption", "chance a person who heard through a minority organisation tells each of their ties", ge=0, le=1)
     strength: float = P(0.5, "assumption", "information added while it is remembered (0–1)", ge=0, le=1)
     memory_months: int = P(6, "assumption", "months the information is remembered", ge=1, le=60)
-    nok_per_contact: float = P(50.0, "assumption", "cost per person reached, NOK", ge=0)
+    nok_per_contact: float = P(50.0, "assumption", "cost per person reached, NOK", ge=0, le=NOK)
 
 
 class InformationCampaign(Intervention):

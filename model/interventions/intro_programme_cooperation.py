@@ -29,7 +29,7 @@ import numpy as np
 
 from model.interventions.base import Intervention
 from model.interventions.common import Pairs, draw, quota, volunteers_of
-from model.schema import InterventionParams, P, Target
+from model.schema import CAPACITY, NOK, InterventionParams, P, Target
 from model.state import KINDS
 
 GUIDE_KINDS = tuple(KINDS.index(k) for k in ("humanitarian", "volunteer_centre"))
@@ -42,19 +42,19 @@ class Params(InterventionParams):
     type: Literal["intro_programme_cooperation"] = "intro_programme_cooperation"
     target: Target = P(Target(backgrounds=["immigrant"], reasons=["refugee", "family"], age_min=18, age_max=55, max_years_in_norway=3),
                        "data", "newly settled refugees and families in the introduction programme (FACTS §4.4: right and duty to training)")
-    guides_per_year: float = P(30.0, "assumption", "new guide pairs per year", ge=0)
+    guides_per_year: float = P(30.0, "assumption", "new guide pairs per year", ge=0, le=CAPACITY)
     guide_months: int = P(12, "assumption", "months a guide pair runs", ge=1, le=60)
     meetings_per_month: float = P(2.0, "assumption", "guide meetings per month", ge=0, le=30)
     match_quality: float = P(0.5, "assumption", "quality of guide matching (0–1)", ge=0, le=1)
     break_rate: float = P(0.06, "assumption", "monthly breakdown chance of a pair with quality 0", ge=0, le=1)
     information: float = P(0.5, "assumption", "extra information about organisations for guided refugees (0–1)", ge=0, le=1)
-    practice_seats: int = P(40, "assumption", "programme participants in volunteer language practice at a time", ge=0)
+    practice_seats: int = P(40, "assumption", "programme participants in volunteer language practice at a time", ge=0, le=CAPACITY)
     practice_sessions_per_month: float = P(4.0, "assumption", "practice sessions per month", ge=0, le=31)
     practice_gain: float = P(0.004, "assumption", "extra monthly share of the Norwegian gap closed by the practice", ge=0, le=0.1)
-    volunteer_hour_nok: float = P(300.0, "assumption", "value of a volunteer hour, NOK (benefit, not cost)", ge=0)
-    guide_hours_per_month: float = P(5.0, "assumption", "guide hours per pair per month", ge=0)
-    nok_per_guide_pair_year: float = P(8000.0, "assumption", "coordination cost per guide pair per year, NOK", ge=0)
-    nok_per_practice_seat_month: float = P(300.0, "assumption", "coordination and premises per practice seat per month, NOK", ge=0)
+    volunteer_hour_nok: float = P(300.0, "assumption", "value of a volunteer hour, NOK (benefit, not cost)", ge=0, le=NOK)
+    guide_hours_per_month: float = P(5.0, "assumption", "guide hours per pair per month", ge=0, le=200)
+    nok_per_guide_pair_year: float = P(8000.0, "assumption", "coordination cost per guide pair per year, NOK", ge=0, le=NOK)
+    nok_per_practice_seat_month: float = P(300.0, "assumption", "coordination and premises per practice seat per month, NOK", ge=0, le=NOK)
 
 
 class IntroProgrammeCooperation(Intervention):

@@ -24,7 +24,7 @@ import numpy as np
 
 from model.interventions.base import Intervention
 from model.interventions.common import draw
-from model.schema import InterventionParams, P, Target
+from model.schema import CAPACITY, NOK, InterventionParams, P, Target
 from model.state import KINDS, VOLUNTEER
 
 
@@ -36,15 +36,15 @@ class Params(InterventionParams):
                        "who may come (default: immigrants 16+ with Norwegian ≤ 0.85)")
     host: Literal["volunteer_centre", "humanitarian", "religious"] = P("volunteer_centre", "data", "kind of organisation whose volunteers run the café (FACTS §5)")
     sessions_per_month: float = P(4.0, "assumption", "sessions held per month", ge=0, le=31)
-    capacity: int = P(25, "assumption", "regulars per café", ge=0)
+    capacity: int = P(25, "assumption", "regulars per café", ge=0, le=CAPACITY)
     join_rate: float = P(0.05, "assumption", "monthly chance a fully informed person in the target starts coming", ge=0, le=1)
     quit_rate: float = P(0.1, "assumption", "monthly chance a regular stops coming", ge=0, le=1)
     gain_per_session: float = P(0.001, "assumption", "extra share of the Norwegian gap closed per session attended", ge=0, le=0.1)
     meetings_per_session: float = P(0.5, "assumption", "volunteers a regular talks with per session (extra meetings)", ge=0, le=10)
     session_hours: float = P(2.0, "assumption", "hours per session", gt=0, le=12)
-    regulars_per_volunteer: float = P(4.0, "assumption", "regulars per volunteer at a table", gt=0)
-    nok_per_session: float = P(500.0, "assumption", "running cost per session (room, coffee), NOK", ge=0)
-    volunteer_hour_nok: float = P(300.0, "assumption", "value of one volunteer hour, NOK (benefit to regulars, not a cost)", ge=0)
+    regulars_per_volunteer: float = P(4.0, "assumption", "regulars per volunteer at a table", ge=0.1, le=100)
+    nok_per_session: float = P(500.0, "assumption", "running cost per session (room, coffee), NOK", ge=0, le=NOK)
+    volunteer_hour_nok: float = P(300.0, "assumption", "value of one volunteer hour, NOK (benefit to regulars, not a cost)", ge=0, le=NOK)
 
 
 class LanguageCafe(Intervention):

@@ -30,7 +30,7 @@ from model.interventions.common import (
     quota,
     volunteers_of,
 )
-from model.schema import InterventionParams, P, Target
+from model.schema import CAPACITY, NOK, InterventionParams, P, Target
 from model.state import KINDS
 
 
@@ -41,7 +41,7 @@ class Params(InterventionParams):
     target: Target = P(Target(backgrounds=["immigrant"], reasons=["labour"], age_min=18, age_max=66, max_norwegian=0.7),
                        "assumption", "who is offered a seat (default: labour migrants 18–66 with Norwegian ≤ 0.7, who have no right to free training)")
     provider: Literal["municipality", "organisation", "employer"] = P("municipality", "data", "who runs the course (FACTS §5: municipalities, voluntary organisations, employers)")
-    seats_per_year: float = P(60.0, "assumption", "new learners enrolled per year (capacity)", ge=0)
+    seats_per_year: float = P(60.0, "assumption", "new learners enrolled per year (capacity)", ge=0, le=CAPACITY)
     course_months: int = P(10, "assumption", "length of a course in months", ge=1, le=120)
     weekly_hours: float = P(4.0, "assumption", "teaching hours per week", gt=0, le=40)
     gain_per_weekly_hour: float = P(0.0015, "assumption", "extra monthly share of the Norwegian gap closed per weekly teaching hour (introduction programme ≈ 0.02 at ~13 h/week)", ge=0, le=0.1)
@@ -49,7 +49,7 @@ class Params(InterventionParams):
     dropout_base: float = P(0.03, "assumption", "monthly chance a learner drops out", ge=0, le=1)
     dropout_heavy_work: float = P(0.15, "assumption", "extra monthly drop-out chance with heavy work hours (not in employer courses)", ge=0, le=1)
     volunteer_meetings: float = P(1.0, "assumption", "meetings per month with the course's volunteers (organisation provider only)", ge=0, le=10)
-    nok_per_seat_hour: float = P(120.0, "assumption", "cost of one learner's teaching hour, NOK", ge=0)
+    nok_per_seat_hour: float = P(120.0, "assumption", "cost of one learner's teaching hour, NOK", ge=0, le=NOK)
 
 
 class LanguageCourse(Intervention):

@@ -36,7 +36,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
-from model.schema import InterventionParams, P, Target
+from model.schema import NOK, InterventionParams, P, Target
 
 
 class Params(InterventionParams):
@@ -44,13 +44,13 @@ class Params(InterventionParams):
 
     type: Literal["leisure_card"] = "leisure_card"
     target: Target = P(Target(age_min=6, age_max=17.99), "data", "children the card is for (FACTS §5: all children 6–17)")
-    yearly_cap_nok: float = P(2000.0, "assumption", "fees paid per child per card year, NOK (in the range of Norwegian pilot schemes)", ge=0)
+    yearly_cap_nok: float = P(2000.0, "assumption", "fees paid per child per card year, NOK (in the range of Norwegian pilot schemes)", ge=0, le=NOK)
     letter_reach: float = P(0.4, "assumption", "chance a household with fluent parents reads the yearly school letter and registers", ge=0, le=1)
     municipal_reach: float = P(0.03, "assumption", "monthly chance × parents' dugnad literacy of learning of the card from the municipality's channels", ge=0, le=1)
     word_of_mouth: float = P(0.02, "assumption", "monthly chance per tie to a household whose child uses the card", ge=0, le=1)
     outreach: bool = P(False, "assumption", "translated letters and information through minority organisations (FACTS §5; COVID-19 experience §4.12)")
     outreach_reach: float = P(0.15, "assumption", "with outreach: monthly chance a minority organisation tells a participant's household", ge=0, le=1)
-    admin_nok_per_child_year: float = P(150.0, "assumption", "administration per child using the card per year, NOK", ge=0)
+    admin_nok_per_child_year: float = P(150.0, "assumption", "administration per child using the card per year, NOK", ge=0, le=NOK)
 
 
 class LeisureCard(Intervention):

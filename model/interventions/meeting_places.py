@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
-from model.schema import InterventionParams, P, Target
+from model.schema import NOK, InterventionParams, NeighbourhoodNo, P, Target
 from model.state import VOLUNTEER
 
 
@@ -50,13 +50,13 @@ class Params(InterventionParams):
     joint_activity_rate: float = P(0.25, "assumption", "monthly chance cooperating organisations hold a joint activity", ge=0, le=1)
     joint_share: float = P(0.2, "assumption", "share of the smaller organisation's participants meeting someone from the other at a joint activity", ge=0, le=1)
     partnership_decay: float = P(0.02, "assumption", "monthly chance a partnership lapses", ge=0, le=1)
-    drop_in_neighbourhoods: list[int] = P([], "data", "neighbourhoods with a drop-in office (Stikk-innom, Veitvet)")
+    drop_in_neighbourhoods: list[NeighbourhoodNo] = P([], "data", "neighbourhoods with a drop-in office (Stikk-innom, Veitvet)")
     visit_rate: float = P(0.02, "assumption", "monthly chance a resident visits the drop-in office", ge=0, le=1)
     visit_information: float = P(0.5, "assumption", "information a visit gives (0–1), for the month of the visit", ge=0, le=1)
-    drop_in_link_boost: float = P(3.0, "assumption", "multiplier on linking-tie formation for organisations in a drop-in neighbourhood", ge=1)
-    nok_per_meeting: float = P(15000.0, "assumption", "cost of one arranged meeting, NOK", ge=0)
-    drop_in_nok_per_year: float = P(600000.0, "assumption", "yearly cost of one drop-in office (staff, premises), NOK", ge=0)
-    nok_per_visit: float = P(200.0, "assumption", "value of one drop-in visit, NOK (benefit)", ge=0)
+    drop_in_link_boost: float = P(3.0, "assumption", "multiplier on linking-tie formation for organisations in a drop-in neighbourhood", ge=1, le=20)
+    nok_per_meeting: float = P(15000.0, "assumption", "cost of one arranged meeting, NOK", ge=0, le=NOK)
+    drop_in_nok_per_year: float = P(600000.0, "assumption", "yearly cost of one drop-in office (staff, premises), NOK", ge=0, le=NOK)
+    nok_per_visit: float = P(200.0, "assumption", "value of one drop-in visit, NOK (benefit)", ge=0, le=NOK)
 
 
 class MeetingPlaces(Intervention):

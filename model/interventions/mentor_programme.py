@@ -30,7 +30,7 @@ import numpy as np
 
 from model.interventions.base import Intervention
 from model.interventions.common import Pairs, draw, quota
-from model.schema import InterventionParams, P, Target
+from model.schema import CAPACITY, NOK, InterventionParams, P, Target
 from model.state import KINDS
 
 
@@ -40,7 +40,7 @@ class Params(InterventionParams):
     type: Literal["mentor_programme"] = "mentor_programme"
     target: Target = P(Target(backgrounds=["immigrant"], age_min=20, age_max=61), "data",
                        "mentees (default: immigrants 20–61; NAV scheme candidates)")
-    pairs_per_year: float = P(30.0, "assumption", "new pairs matched per year", ge=0)
+    pairs_per_year: float = P(30.0, "assumption", "new pairs matched per year", ge=0, le=CAPACITY)
     pair_months: int = P(12, "assumption", "months a pair runs", ge=1, le=60)
     meetings_per_month: float = P(2.0, "assumption", "mentor–mentee meetings per month", ge=0, le=30)
     match_quality: float = P(0.6, "assumption", "quality of mentor–mentee matching (0–1): affinity of meetings, fewer breakdowns, better job leads", ge=0, le=1)
@@ -50,9 +50,9 @@ class Params(InterventionParams):
     information: float = P(0.5, "assumption", "extra information about organisations for mentees (0–1)", ge=0, le=1)
     job_leads: float = P(1.0, "assumption", "job-finding rate multiplier is 1 + job_leads × quality", ge=0, le=10)
     prefer_not_employed: bool = P(True, "data", "mentees drawn among those without work first (NAV scheme)")
-    mentor_hours_per_month: float = P(6.0, "assumption", "mentor hours per pair per month", ge=0)
-    mentor_hour_nok: float = P(300.0, "assumption", "value of a mentor hour, NOK (benefit, not cost)", ge=0)
-    nok_per_pair_year: float = P(15000.0, "assumption", "coordination and training cost per pair per year, NOK", ge=0)
+    mentor_hours_per_month: float = P(6.0, "assumption", "mentor hours per pair per month", ge=0, le=200)
+    mentor_hour_nok: float = P(300.0, "assumption", "value of a mentor hour, NOK (benefit, not cost)", ge=0, le=NOK)
+    nok_per_pair_year: float = P(15000.0, "assumption", "coordination and training cost per pair per year, NOK", ge=0, le=NOK)
 
 
 MENTOR_KINDS = tuple(KINDS.index(k) for k in ("sport", "culture", "humanitarian", "volunteer_centre", "religious"))

@@ -34,7 +34,7 @@ import numpy as np
 
 from model.interventions.base import Intervention
 from model.roster import groups
-from model.schema import InterventionParams, P, Target
+from model.schema import NOK, InterventionParams, P, Target
 from model.state import KINDS
 
 
@@ -53,7 +53,7 @@ class Params(InterventionParams):
     invite: float = P(2.0, "assumption", "multiplier on under-represented members being asked to help organise (1 = no change)", ge=1, le=20)
     open_offices: bool = P(False, "assumption", "fill offices outside self-recruiting networks (board diversity, FACTS §5)")
     office_self_recruitment: float = P(0.3, "assumption", "with open_offices: chance a vacant office still goes to a tie of the board", ge=0, le=1)
-    nok_per_organisation_year: float = P(20000.0, "assumption", "cost per taking-part organisation per year (training, coordination), NOK", ge=0)
+    nok_per_organisation_year: float = P(20000.0, "assumption", "cost per taking-part organisation per year (training, coordination), NOK", ge=0, le=NOK)
 
 
 class OpenRecruitment(Intervention):

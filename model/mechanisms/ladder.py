@@ -108,6 +108,8 @@ def fill_offices(model) -> None:
         w = ((1.0 + 2.0 * (roles[c_idx] == VOLUNTEER)) * (0.2 + p.literacy[cm])
              * np.exp(-2.0 * np.maximum(0.0, model.orgs.language_demand[o] - p.norwegian[cm]))
              * model.params.recruitment.homophily ** (1.0 - like_board))
+        if not w.sum() > 0:  # homophily 0 and no candidate like the board: the office stays vacant
+            continue
         k = c_idx[rng.choice(len(c_idx), p=w / w.sum())]
         picks_p.append(members[k])
         picks_c.append(cols[k])
