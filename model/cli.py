@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calibrate", help="fit the free parameters to the calibrated targets (LHS + ABC rejection)")
     cal.add_argument("--scenario", default="scenarios/baseline.toml", help="scenario to calibrate (default: the baseline)")
     cal.add_argument("--samples", type=_nonneg_int("samples", 2, 1_000_000), help="Latin-hypercube samples (default: model/data/calibration.toml)")
-    cal.add_argument("--seeds", type=_nonneg_int("seeds", 1, MAX_SEEDS), help="seeds per sample (default: the calibration file's)")
+    cal.add_argument("--seeds", type=_nonneg_int("seeds", 1, 100), help="seeds per sample (default: the calibration file's)")
     cal.add_argument("--persons", type=_nonneg_int("persons", 20, MAX_PERSONS), help="population per run (default: the calibration file's)")
     cal.add_argument("--workers", type=_nonneg_int("workers", 1, MAX_WORKERS), help="parallel processes (default: cores)")
     cal.add_argument("--out", default="runs/calibration", help="working folder, resumable (default runs/calibration)")
@@ -197,6 +197,14 @@ def cmd_run(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """Validate scenario files, and the shipped data files every run or calibration reads."""
+    from model.data_files import load_organisation_kinds
+    from model.validation.calibrate import load_spec
+    from model.validation.targets import load_targets
+
+    load_organisation_kinds()
+    load_targets()
+    load_spec()
     problems = 0
     for f in args.files:
         try:

@@ -300,3 +300,20 @@ def test_a_closed_pipe_is_not_a_traceback():
     r = subprocess.run(["bash", "-c", cmd + "; echo ${PIPESTATUS[0]} >&2"], cwd=ROOT, capture_output=True, text=True)
     assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
     assert r.stderr.strip().splitlines()[-1] in ("0", "141")
+
+
+# ------------------------------------------------------------------ 8. `check` reads the data files too
+
+def test_check_reads_the_organisation_kinds(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    import model.data_files as data_files
+    for f in data_files.DATA_DIR.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    kinds = tmp_path / "organisation_kinds.csv"
+    lines = kinds.read_text().splitlines()
+    kinds.write_text("\n".join([*lines, lines[1]]) + "\n")          # the sport row twice
+    monkeypatch.setattr(data_files, "DATA_DIR", tmp_path)
+    line = one_error(capsys, main(["check", str(BASELINE)]))
+    assert "organisation_kinds.csv" in line and "sport" in line

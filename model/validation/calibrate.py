@@ -16,7 +16,6 @@ import json
 import math
 import os
 import sys
-import tomllib
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,51 +24,116 @@ import numpy as np
 import pandas as pd
 
 from model.errors import DugnadError
+from model.safe_io import InputError, read_toml, short
 from model.validation.targets import TARGETS_FILE, load_targets
 
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "data" / "calibration.toml"
 ROOT = Path(__file__).resolve().parent.parent.parent
-SETTINGS = {"samples": int, "seeds": int, "persons": int, "accept_share": float, "refine": int,
-            "refine_seeds": int, "design_seed": int}
+# Each setting: (type, lowest, highest). Counts are whole numbers. Bounds (assumptions unless said):
+# samples ≤ 100,000 and refine ≤ 10,000 (already days of computing); seeds ≤ 100 because the
+# refinement seeds are numbered from 101, so more first-stage seeds would reuse them;
+# refine_seeds ≤ 1,000; persons as the scenario allows (population.persons: 20–2,000,000);
+# accept_share a share above 0 and at most 1; design_seed a positive 64-bit integer.
+SETTINGS = {"samples": (int, 1, 100_000), "seeds": (int, 1, 100), "persons": (int, 20, 2_000_000),
+            "accept_share": (float, 0.0, 1.0), "refine": (int, 1, 10_000), "refine_seeds": (int, 1, 1_000),
+            "design_seed": (int, 1, 2**63 - 1)}
+_OPS = {"gt": (">", lambda x, b: x > b), "ge": ("≥", lambda x, b: x >= b),
+        "lt": ("<", lambda x, b: x < b), "le": ("≤", lambda x, b: x <= b)}
 
 
 class CalibrationError(DugnadError):
     pass
 
 
-def load_spec(path: str | Path = CALIBRATION_FILE) -> tuple[dict, dict[str, tuple[float, float]]]:
-    """(settings, parameter ranges) from the calibration file, checked."""
-    from model.scenario import Scenario
-
-    path = Path(path)
+def _read_spec_toml(path: Path) -> dict:
+    """The parsed calibration file (through :func:`model.safe_io.read_toml`: size and nesting bounded)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CalibrationError(f"{path}: file not found") from None
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise CalibrationError(f"{path}: cannot read ({e})") from None
-    settings = dict(data.get("settings", {}))
+        return read_toml(path)[0]
+    except InputError as e:
+        raise CalibrationError(f"{path}: cannot read ({str(e).removeprefix(f'{path}: ')})") from None
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _table(data: dict, key: str, path: Path) -> dict:
+    v = data.get(key, {})
+    if not isinstance(v, dict):
+        raise CalibrationError(f"{path}: {key}: must be a table ([{key}]) (got {short(v)})")
+    return v
+
+
+def _check_settings(settings: dict, path: Path) -> dict:
+    """Every setting of :data:`SETTINGS` present, of its type (whole numbers for counts; a whole
+    float such as 160.0 is taken), finite and within its bounds; no other setting."""
     for k in settings:
         if k not in SETTINGS:
             raise CalibrationError(f"{path}: settings.{k}: unknown setting; allowed: {', '.join(SETTINGS)}")
-    for k, typ in SETTINGS.items():
+    out = {}
+    for k, (typ, lo, hi) in SETTINGS.items():
         if k not in settings:
             raise CalibrationError(f"{path}: settings.{k}: missing")
-        if not isinstance(settings[k], (int, float)) or isinstance(settings[k], bool) or settings[k] <= 0:
-            raise CalibrationError(f"{path}: settings.{k}: must be a positive number (got {settings[k]!r})")
-        settings[k] = typ(settings[k])
-    if settings["accept_share"] > 1:
-        raise CalibrationError(f"{path}: settings.accept_share: must be ≤ 1 (got {settings['accept_share']})")
-    params = {}
-    defaults = Scenario().model_dump()
-    for name, rng in dict(data.get("parameters", {})).items():
-        section, _, field = name.partition(".")
-        if section not in defaults or not isinstance(defaults[section], dict) or field not in defaults[section]:
-            raise CalibrationError(f"{path}: parameters.{name}: not a scenario parameter (section.field)")
-        if (not isinstance(rng, list) or len(rng) != 2 or not all(isinstance(x, (int, float)) for x in rng)
-                or not rng[0] < rng[1]):
-            raise CalibrationError(f"{path}: parameters.{name}: must be [low, high] with low < high (got {rng!r})")
-        params[name] = (float(rng[0]), float(rng[1]))
+        v = settings[k]
+        if typ is int:
+            ok = _number(v) and float(v).is_integer() and lo <= v <= hi
+            rule = f"a whole number from {lo:,} to {hi:,}"
+        else:
+            ok = _number(v) and lo < v <= hi
+            rule = f"a number above {lo:g} and at most {hi:g}"
+        if not ok:
+            raise CalibrationError(f"{path}: settings.{k}: must be {rule} (got {short(v)})")
+        out[k] = typ(v)
+    return out
+
+
+def _field_rule(section: str, field: str):
+    """(pydantic field info, [(op, bound), ...]) of scenario parameter ``section.field``, or None
+    if there is no such parameter."""
+    from model.scenario import Scenario
+
+    sec = Scenario.model_fields.get(section)
+    fields = getattr(sec.annotation, "model_fields", {}) if sec is not None else {}
+    info = fields.get(field)
+    if info is None:
+        return None
+    ops = [(op, getattr(m, op)) for m in info.metadata for op in _OPS if hasattr(m, op)]
+    return info, ops
+
+
+def _check_range(name: str, rng, path: Path) -> tuple[float, float]:
+    """A parameter range: ``section.field`` names a float scenario parameter; the range is two
+    finite numbers low < high, both inside what the scenario allows for that parameter."""
+    where = f"{path}: parameters.{name}"
+    section, _, field = name.partition(".")
+    found = _field_rule(section, field)
+    if found is None:
+        raise CalibrationError(f"{where}: not a scenario parameter (section.field)")
+    info, ops = found
+    if info.annotation is not float:
+        kind = getattr(info.annotation, "__name__", str(info.annotation))
+        raise CalibrationError(f"{where}: is of type {kind}; only real-number (float) scenario parameters can be calibrated")
+    if not isinstance(rng, list) or len(rng) != 2 or not all(map(_number, rng)) or not rng[0] < rng[1]:
+        raise CalibrationError(f"{where}: must be [low, high], two finite numbers with low < high (got {short(rng)})")
+    bad = [x for x in rng if not all(_OPS[op][1](x, b) for op, b in ops)]
+    if bad:
+        allowed = " and ".join(f"{_OPS[op][0]} {b:g}" for op, b in ops)
+        raise CalibrationError(f"{where}: range {short(rng)} goes outside what the scenario allows for "
+                               f"{name} ({allowed}); got {bad[0]:g}")
+    return float(rng[0]), float(rng[1])
+
+
+def load_spec(path: str | Path = CALIBRATION_FILE) -> tuple[dict, dict[str, tuple[float, float]]]:
+    """(settings, parameter ranges) from the calibration file, checked: only the tables
+    [settings] (as :func:`_check_settings` allows) and [parameters] (at least one range, each as
+    :func:`_check_range` allows). Every error names this file and the setting or parameter."""
+    path = Path(path)
+    data = _read_spec_toml(path)
+    other = sorted(set(data) - {"settings", "parameters"})
+    if other:
+        raise CalibrationError(f"{path}: unknown key(s) {', '.join(other)}; allowed: [settings], [parameters]")
+    settings = _check_settings(_table(data, "settings", path), path)
+    params = {name: _check_range(name, rng, path) for name, rng in _table(data, "parameters", path).items()}
     if not params:
         raise CalibrationError(f"{path}: [parameters] is empty")
     return settings, params

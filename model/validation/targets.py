@@ -11,7 +11,6 @@ immigrants and their Norwegian-born children, "immigrants" are those born abroad
 from __future__ import annotations
 
 import math
-import tomllib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import DugnadError
+from model.safe_io import InputError, read_toml, short
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.toml"
 KINDS = ("value", "max", "min", "sign")
@@ -81,45 +81,75 @@ class Target:
         return "positive" if self.value > 0 else "negative"
 
 
-def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
-    """Read and check the targets file; errors name the file, the target and the field."""
-    path = Path(path)
+TEXT_FIELDS = ("pattern", "output", "source")
+
+
+def _read_targets_toml(path: Path) -> dict:
+    """The parsed targets file (through :func:`model.safe_io.read_toml`: size and nesting bounded)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TargetsError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise TargetsError(f"{path}: cannot read ({e})") from None
+        return read_toml(path)[0]
+    except InputError as e:
+        raise TargetsError(f"{path}: cannot read ({str(e).removeprefix(f'{path}: ')})") from None
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _target(row: dict, where: str) -> Target:
+    """One [[target]] table, checked field by field. Allowed: ``id`` a non-empty string;
+    ``pattern``, ``output``, ``source`` strings; ``level``, ``kind``, ``role`` one of
+    :data:`LEVELS`, :data:`KINDS`, :data:`ROLES`; ``statistic`` a name in :data:`STATISTICS`;
+    ``value`` a finite number (+1 or −1 for kind ``sign``); ``tolerance`` (default 0) a finite
+    number ≥ 0."""
+    unknown = set(row) - set(Target.__dataclass_fields__)
+    if unknown:
+        raise TargetsError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(Target.__dataclass_fields__)}")
+    missing = [f for f in Target.__dataclass_fields__ if f != "tolerance" and f not in row]
+    if missing:
+        named = f" ({row['id']})" if isinstance(row.get("id"), str) else ""
+        raise TargetsError(f"{where}{named}: missing field {missing[0]}")
+    for field in ("id", *TEXT_FIELDS, "level", "kind", "statistic", "role"):
+        if not isinstance(row[field], str):
+            raise TargetsError(f"{where}, field {field}: must be a string (got {short(row[field])})")
+    if not row["id"].strip():
+        raise TargetsError(f"{where}, field id: must not be empty")
+    where = f"{where} ({row['id']})"
+    for field, allowed in (("kind", KINDS), ("role", ROLES), ("level", LEVELS)):
+        if row[field] not in allowed:
+            raise TargetsError(f"{where}, field {field}: must be one of {', '.join(allowed)} (got {short(row[field])})")
+    if row["statistic"] not in STATISTICS:
+        raise TargetsError(f"{where}, field statistic: unknown statistic {short(row['statistic'])}; known: {', '.join(sorted(STATISTICS))}")
+    value, tolerance = row["value"], row.get("tolerance", 0.0)
+    if not _finite(value):
+        raise TargetsError(f"{where}, field value: must be a finite number (got {short(value)})")
+    if row["kind"] == "sign" and value not in (1, -1):
+        raise TargetsError(f"{where}, field value: must be 1 or -1 for kind sign (got {short(value)})")
+    if not _finite(tolerance) or tolerance < 0:
+        raise TargetsError(f"{where}, field tolerance: must be a finite number ≥ 0 (got {short(tolerance)})")
+    return Target(**{**row, "value": float(value), "tolerance": float(tolerance)})
+
+
+def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
+    """Read and check the targets file: only [[target]] tables (at least one), each as
+    :func:`_target` allows, ids unique. Errors name the file, the target and the field."""
+    path = Path(path)
+    data = _read_targets_toml(path)
     rows = data.get("target")
     if not isinstance(rows, list) or not rows:
         raise TargetsError(f"{path}: needs [[target]] tables")
-    out, seen = [], set()
+    other = sorted(set(data) - {"target"})
+    if other:
+        raise TargetsError(f"{path}: unknown key(s) {', '.join(other)}; only [[target]] tables are allowed")
+    out, seen = [], {}
     for i, row in enumerate(rows):
         where = f"{path}: target[{i}]"
         if not isinstance(row, dict):
             raise TargetsError(f"{where}: must be a table")
-        unknown = set(row) - set(Target.__dataclass_fields__)
-        if unknown:
-            raise TargetsError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        try:
-            t = Target(id=str(row["id"]), pattern=str(row["pattern"]), level=str(row["level"]), kind=str(row["kind"]),
-                       value=float(row["value"]), tolerance=float(row.get("tolerance", 0.0)),
-                       statistic=str(row["statistic"]), output=str(row["output"]), source=str(row["source"]),
-                       role=str(row["role"]))
-        except KeyError as e:
-            raise TargetsError(f"{where}: missing field {e.args[0]}") from None
-        except (TypeError, ValueError) as e:
-            raise TargetsError(f"{where}: bad value ({e})") from None
-        for field, allowed in (("kind", KINDS), ("role", ROLES), ("level", LEVELS)):
-            if getattr(t, field) not in allowed:
-                raise TargetsError(f"{where}.{field}: must be one of {', '.join(allowed)} (got {getattr(t, field)!r})")
-        if t.statistic not in STATISTICS:
-            raise TargetsError(f"{where}.statistic: unknown statistic {t.statistic!r}; known: {', '.join(sorted(STATISTICS))}")
-        if t.tolerance < 0:
-            raise TargetsError(f"{where}.tolerance: must be ≥ 0 (got {t.tolerance})")
+        t = _target(row, where)
         if t.id in seen:
-            raise TargetsError(f"{where}.id: duplicate id {t.id!r}")
-        seen.add(t.id)
+            raise TargetsError(f"{where}, field id: duplicate id {short(t.id)} (also target[{seen[t.id]}])")
+        seen[t.id] = i
         out.append(t)
     return out
 
