@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from model.errors import DugnadError
+from model.safe_io import temp_name
 
 
 def animate(scenario: str, out: Path, months: int = 60, every: int = 3, persons: int = 1500, seed: int = 1,
@@ -46,9 +47,12 @@ def animate(scenario: str, out: Path, months: int = 60, every: int = 3, persons:
         return []
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp.gif")
+    tmp = Path(f"{temp_name(out)}.gif")   # the writer picks its format from the suffix
     anim = FuncAnimation(fig, frame, frames=frames, blit=False)
-    anim.save(tmp, writer=PillowWriter(fps=fps))
-    tmp.replace(out)
-    bar.close()
+    try:
+        anim.save(tmp, writer=PillowWriter(fps=fps))
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+        bar.close()
     return out

@@ -251,17 +251,18 @@ def is_run_folder(path: Path) -> bool:
     return isinstance(man, dict) and "dugnad_manifest" in man
 
 
-def check_run_folder(out: str | Path, force: bool = False) -> Path:
+def check_run_folder(out: str | Path, force: bool = False, own_files: frozenset = frozenset()) -> Path:
     """Refuse, before any simulation, an ``out`` that cannot be written or must not be replaced:
-    a file, an unwritable place, or a non-empty folder — unless ``force`` and it is a run folder."""
+    a file, an unwritable place, or a non-empty folder — unless ``force`` and it is ours: it has a
+    Dugnad manifest, or holds nothing but ``own_files`` (a folder written by an older version)."""
     out = check_writable(out, "--out")
     if out.is_dir() and any(out.iterdir()):
         if not force:
             raise OutputError(f"{out}: folder exists and is not empty; choose another --out, or pass --force to replace it "
                               "(only a Dugnad run folder is replaced)")
-        if not is_run_folder(out):
-            raise OutputError(f"{out}: is not a Dugnad run folder (no manifest.json of a run); --force replaces only "
-                              "run folders: choose another --out")
+        if not (is_run_folder(out) or (own_files and {f.name for f in out.iterdir()} <= own_files)):
+            raise OutputError(f"{out}: is not a Dugnad output folder (no manifest.json of Dugnad's); only such a folder "
+                              "is replaced: choose another --out")
     return out
 
 
@@ -277,7 +278,7 @@ def write_run(model, out: str | Path, fmt: str = "parquet", scenario_file: str |
     try:
         tmp.mkdir()
         _write_tables(model, tmp, fmt, scenario_file, extra)
-        _replace(out, tmp)
+        replace_folder(out, tmp)
     except OSError as e:
         why = e.strerror or str(e)
         raise OutputError(f"{out}: cannot write the run folder ({clip(why, 120)}); nothing was written") from None
@@ -301,7 +302,7 @@ def _write_tables(model, folder: Path, fmt: str, scenario_file: str | None, extr
     fsync_tree(folder)
 
 
-def _replace(out: Path, new: Path) -> None:
+def replace_folder(out: Path, new: Path) -> None:
     """Put the folder ``new`` at ``out``; an existing ``out`` is moved aside first and removed after."""
     if not out.exists():
         new.rename(out)

@@ -42,6 +42,16 @@ def clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def format_loc(loc: tuple) -> str:
+    """A field path as a reader writes it: ``interventions[2].target.age_min``; keys cut to 60
+    characters (a pasted megabyte as a key must not be echoed)."""
+    out = ""
+    for k in loc:
+        k = k if isinstance(k, int) or len(str(k)) <= 60 else str(k)[:57] + "..."
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
 def check_name(v: str) -> str:
     """A name that becomes part of a file or folder name (scenario, experiment, intervention)."""
     if not isinstance(v, str) or not NAME_PATTERN.fullmatch(v):
@@ -167,7 +177,7 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, OverflowError, ValueError):  # not ours to judge (or not a real pid): keep it
         return True
     return True
 
@@ -209,7 +219,7 @@ def check_writable(out: str | Path, flag: str = "--out", kind: str = "folder") -
         if kind == "file" and out.is_dir():
             raise DugnadError(f"{where}: is a folder; give a file name")
         out.parent.mkdir(parents=True, exist_ok=True)
-        probes = [temp_name(out, "probe")] + ([out / ".probe"] if out.is_dir() else [])
+        probes = [temp_name(out, "probe")] + ([temp_name(out / "x", "probe")] if out.is_dir() else [])
         for probe in probes:
             with open(probe, "wb") as f:
                 f.write(b"x")

@@ -20,7 +20,7 @@ from pydantic import ValidationError, field_validator, model_validator
 
 from model.errors import DugnadError
 from model.interventions import CATALOGUE, AnyIntervention
-from model.safe_io import NAME_RULE, InputError, check_name, name_from_stem, read_toml, short
+from model.safe_io import NAME_RULE, InputError, check_name, format_loc, name_from_stem, read_toml, short
 from model.schema import P, Rate, Section, Weight
 from model.state import FOCI
 
@@ -438,14 +438,7 @@ def _strip_tags(loc: tuple) -> tuple:
     return tuple(out)
 
 
-def _fmt_loc(loc: tuple) -> str:
-    out = ""
-    for k in loc:
-        k = k if isinstance(k, int) or len(str(k)) <= 60 else str(k)[:57] + "..."  # a pasted megabyte as a key
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
-    return out
-
-
+_fmt_loc = format_loc
 _short = short
 
 

@@ -184,7 +184,29 @@ def test_leftovers_of_a_running_writer_are_kept(tmp_path):
     import os
     live = tmp_path / f".r.tmp-{os.getpid()}-00"
     live.mkdir()
-    assert clean_stale(tmp_path / "r") == 0 and live.exists()
+    absurd = tmp_path / f".r.tmp-{10**20}-00"                    # no such process can exist: not judged
+    absurd.mkdir()
+    assert clean_stale(tmp_path / "r") == 0 and live.exists() and absurd.exists()
+
+
+def test_validate_never_replaces_a_folder_that_is_not_a_validation_folder(tmp_path, capsys, monkeypatch):
+    import model.validation.validate as v
+    monkeypatch.setattr(v, "run_seeds", lambda *a, **k: pytest.fail("ran before checking --out"))
+    d = tmp_path / "thesis"
+    d.mkdir()
+    (d / "thesis.tex").write_text("x")
+    assert "not a Dugnad output folder" in one_error(capsys, main(["validate", str(BASELINE), "--seeds", "1", "--out", str(d)]))
+    assert (d / "thesis.tex").exists()
+
+
+def test_sweep_never_cleans_a_folder_that_is_not_a_store(tmp_path, capsys):
+    d = tmp_path / "mine"
+    (d / "timeseries" / "run_id=mine").mkdir(parents=True)
+    (d / "runs").mkdir()
+    (d / "runs" / "notes.json").write_text("not json")
+    line = one_error(capsys, main(["sweep", str(ROOT / "experiments" / "tiny.toml"), "--out", str(d)]))
+    assert "not a sweep store" in line
+    assert (d / "runs" / "notes.json").exists() and (d / "timeseries" / "run_id=mine").exists()
 
 
 def test_sigkill_while_writing_then_rerun(tmp_path):
@@ -296,10 +318,11 @@ def test_a_megabyte_key_is_not_echoed(tmp_path):
 
 
 def test_a_closed_pipe_is_not_a_traceback():
-    cmd = (f"{sys.executable} -m model.cli check {ROOT}/scenarios/*.toml --show | head -1")
+    files = " ".join([f"{ROOT}/scenarios/*.toml"] * 4)   # ~400 kB: far more than a pipe holds
+    cmd = f"{sys.executable} -m model.cli check {files} --show | head -1"
     r = subprocess.run(["bash", "-c", cmd + "; echo ${PIPESTATUS[0]} >&2"], cwd=ROOT, capture_output=True, text=True)
     assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
-    assert r.stderr.strip().splitlines()[-1] in ("0", "141")
+    assert r.stderr.strip().splitlines()[-1] == "141"            # the writer did meet the closed pipe
 
 
 # ------------------------------------------------------------------ 8. `check` reads the data files too

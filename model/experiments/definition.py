@@ -39,7 +39,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from model.errors import DugnadError
 from model.indicators import GROUPS, INDICATORS
-from model.safe_io import InputError, check_name, read_toml, short
+from model.safe_io import InputError, check_name, format_loc, read_toml, short
 from model.schema import Section
 
 MAX_SEED = 2**63 - 1       # seeds go to NumPy and into run records as 64-bit integers
@@ -200,13 +200,6 @@ def run_specs_for(scenario_file: str | Path, point: dict, seeds: list[int], mont
     return [replace(probe, scenario_name=sc.name, scenario_hash=h, seed=s) for s in seeds]
 
 
-def _fmt_loc(loc) -> str:
-    out = ""
-    for k in loc:
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
-    return out
-
-
 def load_experiment(path: str | Path) -> tuple[Experiment, list[RunSpec]]:
     """Read, validate and expand an experiment file; every scenario (with every parameter point) is
     checked by the scenario loader, so a bad point fails here, before anything runs."""
@@ -226,7 +219,7 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[RunSpec]]:
             if err["type"] == "extra_forbidden":
                 msg = "unknown field; allowed: " + ", ".join(Experiment.model_fields)
             got = "" if "(got " in msg or not err["loc"] else f" (got {short(err.get('input'))})"
-            problems.append(f"{path}: {_fmt_loc(err['loc']) or '(file)'}: {msg}{got}")
+            problems.append(f"{path}: {format_loc(tuple(err['loc'])) or '(file)'}: {msg}{got}")
         raise ExperimentError(problems) from None
     runs, problems = [], []
     points = exp.points()

@@ -251,6 +251,9 @@ def sweep(experiment_file: str | Path, out: str | Path | None = None, workers: i
     exp, specs = load_experiment(experiment_file)
     out = Path(out) if out else Path("runs") / "sweeps" / exp.name
     check_writable(out, "--out")
+    if out.is_dir() and any(out.iterdir()) and not (out / "experiment.json").exists():
+        raise ExperimentError([f"{out}: is not a sweep store (no experiment.json) and is not empty; a sweep adds to "
+                               "and cleans its own store only: choose another --out"])
     text = _definition_text(experiment_file, exp, specs)
     write_meta = check_definition(out, text)
     client = connect(scheduler) if scheduler is not None else None

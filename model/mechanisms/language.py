@@ -47,5 +47,8 @@ def step(model) -> None:
     age_factor = np.where(p.age < 18, 2.0, np.clip(1.0 - lp.age_slowdown * np.maximum(0.0, p.age - 25), 0.3, 1.0))
     gain = np.where(learner, (1.0 - p.norwegian) * np.minimum(rate * age_factor, 1.0), 0.0)
     p.norwegian += gain.astype(np.float32)
-    lit_rate = LITERACY_BY_DOING * majority_org + LITERACY_BY_RESIDENCE * learner + model.levers.literacy_gain
+    # stacked levers (two area initiatives at full training_gain) can ask for more than the whole gap
+    lit_rate = np.minimum(LITERACY_BY_DOING * majority_org + LITERACY_BY_RESIDENCE * learner + model.levers.literacy_gain, 1.0)
     p.literacy += ((1.0 - p.literacy) * lit_rate).astype(np.float32)
+    np.minimum(p.literacy, 1.0, out=p.literacy)    # float32 rounding must not step past full skill
+    np.minimum(p.norwegian, 1.0, out=p.norwegian)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.safe_io import write_atomic
 from model.validation.validate import markdown_determinants, markdown_table
 
 
@@ -126,7 +127,7 @@ def write_report(path: Path, summary: pd.DataFrame, det: pd.DataFrame, figure: P
         f"    {command}",
         "",
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_atomic(path, "\n".join(lines))
 
 
 # Best current explanations of misses, kept beside the code that produces them (reviewed when the

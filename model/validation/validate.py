@@ -10,15 +10,20 @@ intervals.
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from model.outputs import check_run_folder, git_revision, replace_folder, versions
+from model.safe_io import clean_stale, fsync_tree, temp_name
 from model.validation.targets import REGRESSORS, TARGETS_FILE, load_targets, logit, regression_frame
 
 COEF_NAMES = {"female": "woman", "age10": "age (per 10 years)", "low_education": "low education",
@@ -159,13 +164,16 @@ def figure(summary: pd.DataFrame, targets_file: str | Path, path: Path, title: s
     plt.close(fig)
 
 
+VALIDATION_FILES = frozenset({"validation.csv", "validation.md", "validation.png", "determinants.csv", "per_seed.csv",
+                              "manifest.json"})
+
+
 def validate(scenario: str, seeds: int, persons: int | None, months: int | None, workers: int | None,
              out: Path, targets_file: str = str(TARGETS_FILE), progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run and write ``validation.csv``, ``validation.md``, ``validation.png``, ``determinants.csv``,
-    ``per_seed.csv`` into ``out`` (atomically: a temporary folder renamed into place)."""
-    import shutil
-    import tempfile
-
+    ``per_seed.csv`` and ``manifest.json`` into ``out`` (atomically: a temporary folder swapped into
+    place). An existing ``out`` is replaced only if it is a validation folder (checked first)."""
+    out = check_run_folder(out, force=True, own_files=VALIDATION_FILES)
     overrides: dict = {}
     if persons is not None:
         overrides["population"] = {"persons": persons}
@@ -175,9 +183,9 @@ def validate(scenario: str, seeds: int, persons: int | None, months: int | None,
     values, pooled = run_seeds(scenario, overrides, list(range(1, seeds + 1)), workers, targets_file, progress)
     summary = summarise(values, targets_file)
     det = determinants(pooled)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    clean_stale(out)
+    tmp = temp_name(out)
+    tmp.mkdir()
     try:
         summary.to_csv(tmp / "validation.csv", index=False)
         det.to_csv(tmp / "determinants.csv", index=False)
@@ -188,10 +196,16 @@ def validate(scenario: str, seeds: int, persons: int | None, months: int | None,
             f"# Validation: {Path(scenario).name}, {seeds} seeds\n\n{markdown_table(summary)}\n\n"
             f"## Determinants of immigrants' volunteering (pooled logistic regression)\n\n{markdown_determinants(det)}\n",
             encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
+        (tmp / "manifest.json").write_text(json.dumps(_manifest(scenario, seeds, persons, months, targets_file), indent=2) + "\n",
+                                           encoding="utf-8")
+        fsync_tree(tmp)
+        replace_folder(out, tmp)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return summary, det
+
+
+def _manifest(scenario: str, seeds: int, persons: int | None, months: int | None, targets_file: str) -> dict:
+    return {"dugnad_manifest": 1, "kind": "validation", "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "scenario_file": str(scenario), "seeds": seeds, "persons": persons, "months": months,
+            "targets_file": str(targets_file), "versions": versions(), "git": git_revision(), "command": sys.argv}
