@@ -13,6 +13,7 @@ tries the output location before any simulation, so a bad ``--out`` costs nothin
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -122,6 +123,20 @@ def read_toml(path: str | Path) -> tuple[dict, str]:
     path = Path(path)
     text = read_text(path)
     return parse_toml(path, text), text
+
+
+def read_toml_or(path: str | Path, error: type[Exception]) -> dict:
+    """The parsed TOML file, or ``error("<file>: cannot read (<why>)")`` (for loaders with their
+    own error type)."""
+    try:
+        return read_toml(path)[0]
+    except InputError as e:
+        raise error(f"{path}: cannot read ({str(e).removeprefix(f'{path}: ')})") from None
+
+
+def is_finite_number(v: Any) -> bool:
+    """An int or float (not a bool) that is neither NaN nor infinite."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 # ----------------------------------------------------------------------------- writing

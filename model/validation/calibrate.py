@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import DugnadError
-from model.safe_io import InputError, read_toml, short
+from model.safe_io import is_finite_number, read_toml_or, short
 from model.validation.targets import TARGETS_FILE, load_targets
 
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "data" / "calibration.toml"
@@ -45,16 +45,7 @@ class CalibrationError(DugnadError):
     pass
 
 
-def _read_spec_toml(path: Path) -> dict:
-    """The parsed calibration file (through :func:`model.safe_io.read_toml`: size and nesting bounded)."""
-    try:
-        return read_toml(path)[0]
-    except InputError as e:
-        raise CalibrationError(f"{path}: cannot read ({str(e).removeprefix(f'{path}: ')})") from None
-
-
-def _number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+_number = is_finite_number
 
 
 def _table(data: dict, key: str, path: Path) -> dict:
@@ -128,7 +119,7 @@ def load_spec(path: str | Path = CALIBRATION_FILE) -> tuple[dict, dict[str, tupl
     [settings] (as :func:`_check_settings` allows) and [parameters] (at least one range, each as
     :func:`_check_range` allows). Every error names this file and the setting or parameter."""
     path = Path(path)
-    data = _read_spec_toml(path)
+    data = read_toml_or(path, CalibrationError)
     other = sorted(set(data) - {"settings", "parameters"})
     if other:
         raise CalibrationError(f"{path}: unknown key(s) {', '.join(other)}; allowed: [settings], [parameters]")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import DugnadError
-from model.safe_io import InputError, read_toml, short
+from model.safe_io import is_finite_number, read_toml_or, short
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.toml"
 KINDS = ("value", "max", "min", "sign")
@@ -84,16 +84,7 @@ class Target:
 TEXT_FIELDS = ("pattern", "output", "source")
 
 
-def _read_targets_toml(path: Path) -> dict:
-    """The parsed targets file (through :func:`model.safe_io.read_toml`: size and nesting bounded)."""
-    try:
-        return read_toml(path)[0]
-    except InputError as e:
-        raise TargetsError(f"{path}: cannot read ({str(e).removeprefix(f'{path}: ')})") from None
-
-
-def _finite(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+_finite = is_finite_number
 
 
 def _target(row: dict, where: str) -> Target:
@@ -134,7 +125,7 @@ def load_targets(path: str | Path = TARGETS_FILE) -> list[Target]:
     """Read and check the targets file: only [[target]] tables (at least one), each as
     :func:`_target` allows, ids unique. Errors name the file, the target and the field."""
     path = Path(path)
-    data = _read_targets_toml(path)
+    data = read_toml_or(path, TargetsError)
     rows = data.get("target")
     if not isinstance(rows, list) or not rows:
         raise TargetsError(f"{path}: needs [[target]] tables")
