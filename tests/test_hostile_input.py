@@ -54,7 +54,7 @@ def test_force_refuses_a_folder_that_is_not_a_run_folder(tmp_path, capsys):
     d.mkdir()
     (d / "thesis.tex").write_text("x")
     line = one_error(capsys, main(["run", str(BASELINE), *SM, "--out", str(d), "--force"]))
-    assert "not a Dugnad run folder" in line
+    assert "not a Dugnad output folder" in line
     assert (d / "thesis.tex").read_text() == "x" and sorted(p.name for p in tmp_path.iterdir()) == ["d"]
 
 
