@@ -333,18 +333,18 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> tuple[dict, list[tuple[Path,
     if len(seen) + 1 >= MAX_EXTENDS:
         raise ScenarioError([f"{where}: chain of extended files too long (at most {MAX_EXTENDS} files)"])
     if not isinstance(parent, str) or not parent.strip():
-        raise ScenarioError([f"{where}: must be a file name (got {_short(parent)})"])
+        raise ScenarioError([f"{where}: must be a file name (got {short(parent)})"])
     base_path = path.parent / parent
     try:
         circular = base_path.resolve() in [p.resolve() for p in (*seen, path)]
         is_file, exists = base_path.is_file(), base_path.exists()
     except (OSError, ValueError):  # a NUL byte, a name too long for the file system ...
-        raise ScenarioError([f"{where}: not a usable file name (got {_short(parent)})"]) from None
+        raise ScenarioError([f"{where}: not a usable file name (got {short(parent)})"]) from None
     if circular:
         chain = " -> ".join(str(p) for p in (*seen, path, base_path))
         raise ScenarioError([f"{where}: circular inheritance ({chain})"])
     if not is_file:
-        raise ScenarioError([f"{where}: {'is not a file' if exists else 'file not found'}: {base_path} (got {_short(parent)})"])
+        raise ScenarioError([f"{where}: {'is not a file' if exists else 'file not found'}: {base_path} (got {short(parent)})"])
     base, base_files = _resolve(base_path, (*seen, path))
     return _merge(base, data), files + base_files
 
@@ -438,8 +438,6 @@ def _strip_tags(loc: tuple) -> tuple:
     return tuple(out)
 
 
-_fmt_loc = format_loc
-_short = short
 
 
 def scenario_from_dict(data: dict, origin: list[tuple[Path, str, dict]] | None = None, name: str = "<scenario>") -> Scenario:
@@ -452,8 +450,8 @@ def scenario_from_dict(data: dict, origin: list[tuple[Path, str, dict]] | None =
         return f"{f or name}: {_line(text, loc)}"
 
     def problem(loc: tuple, msg: str, value: Any) -> str:
-        got = "" if "(got " in msg else f" (got {_short(value)})"  # validators that quote the value themselves
-        return f"{where(loc)}{_fmt_loc(loc)}: {msg}{got}"
+        got = "" if "(got " in msg else f" (got {short(value)})"  # validators that quote the value themselves
+        return f"{where(loc)}{format_loc(loc)}: {msg}{got}"
 
     try:
         s = Scenario.model_validate(data)
