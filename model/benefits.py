@@ -2,9 +2,9 @@
 
 Each row of ``benefits.parquet`` is one person, one intervention, one month and the value in NOK
 (a course seat, a leisure-card payment, mentor hours, a share of a grant to their organisation).
-Person rows are reused when a household leaves and a new one arrives (migration turnover), so each
-row also carries the person's household, background, origin, region, age and income decile *at the
-time of receipt*: incidence can be read without joining to the end-of-run persons table.
+Persons die and emigrate before the run ends, so each row carries the person's uid (``person_id``,
+as in the persons table) and their household, background, origin, region, age and income decile
+*at the time of receipt*: incidence can be read without joining to the end-of-run persons table.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class BenefitLog:
 
     def record(self, persons: np.ndarray, label: str, month: int, nok: np.ndarray) -> None:
         p = self.model.people
-        self._chunks.append((persons.copy(), label, month, np.asarray(nok, np.float64).copy(),
+        self._chunks.append((p.uid[persons], label, month, np.asarray(nok, np.float64).copy(),
                              p.household[persons].copy(), p.background[persons].copy(),
                              p.origin[persons].copy(), p.age[persons].copy(),
                              p.income_decile[persons].copy(), p.low_income[persons].copy()))

@@ -2,6 +2,7 @@
 
     dugnad run SCENARIO.toml [--seed N] [--persons N] [--months N] [--burn-in N] [--out DIR]
                              [--format parquet|csv] [--force] [--quiet]
+                             [--save-state FILE | --from-state FILE]
     dugnad check SCENARIO.toml... [--show]
     dugnad validate [SCENARIO.toml] [--seeds N] [--persons N] [--months N] [--workers N] [--out DIR]
                     [--report docs/VALIDATION.md]
@@ -12,6 +13,14 @@
     dugnad animate SCENARIO.toml --out file.gif [--months N] [--every N] [--persons N] [--seed N]
 
 Bad input gets a one-line error per problem and exit code 2; no traceback, no output folder.
+
+Checkpoints (:mod:`model.checkpoint`): ``run --save-state FILE`` also writes the whole model state,
+random generators included, after the burn-in (month 0); ``run --from-state FILE`` starts from such
+a state instead of building a population and running the burn-in, and writes the same tables as the
+uninterrupted run. The scenario may differ from the saved one only in its interventions, months,
+name and description (one burn-in, many branches); ``--seed``, ``--persons`` and ``--burn-in``
+default to the state's and must agree with it. A state from another code version is refused. State
+files are pickles: load only states from your own runs (trusted sources).
 """
 
 from __future__ import annotations
@@ -89,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format (default parquet)")
     run.add_argument("--force", action="store_true", help="replace an existing output folder")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    state = run.add_mutually_exclusive_group()
+    state.add_argument("--save-state", dest="save_state", metavar="FILE",
+                       help="also write the whole model state (random generators included) after the burn-in, at month 0, "
+                            "to FILE (replaces an earlier state file, never another file)")
+    state.add_argument("--from-state", dest="from_state", metavar="FILE",
+                       help="start from a state written by --save-state instead of building the population and running "
+                            "the burn-in; the scenario may differ from the saved one only in interventions, months, name "
+                            "and description; --seed, --persons and --burn-in default to the state's. State files are "
+                            "pickles: load only your own (trusted) ones")
     chk = sub.add_parser("check", help="validate scenario files")
     chk.add_argument("files", nargs="+", help="scenario TOML files")
     chk.add_argument("--show", action="store_true", help="print each resolved scenario as JSON")
@@ -171,26 +189,83 @@ def _overrides(args) -> dict:
     return o
 
 
+def _state_overrides(args, state) -> dict:
+    """The command line's overrides; with ``--from-state``, seed, burn-in and persons not given
+    are the state's (persons only where it differs from the scenario file's, so that the file's
+    neighbourhoods are kept as the saving run kept them)."""
+    from model.checkpoint import state_defaults
+
+    o = _overrides(args)
+    if state is None:
+        return o
+    d = state_defaults(state)
+    whole = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
+    if "seed" not in o:
+        o["seed"] = d["seed"]
+    if "burn_in_months" not in o and whole(d["burn_in_months"]):
+        o["burn_in_months"] = d["burn_in_months"]
+    if "population" not in o and whole(d["persons"]) and d["persons"] != load_scenario(args.scenario).population.persons:
+        o["population"] = {"persons": d["persons"]}
+    return o
+
+
+def _check_save_state(path: str, out: Path) -> Path:
+    """Before the run: ``--save-state`` can be written, is not inside ``--out`` (which is replaced
+    as a whole) and does not name an existing file that is not a state file."""
+    from model.checkpoint import MAGIC
+
+    if Path(path).resolve().is_relative_to(out.resolve()):
+        raise DugnadError(f"--save-state {path}: is inside the --out folder {out}, which is written as a whole; "
+                          "put the state elsewhere")
+    path = check_writable(path, "--save-state", kind="file")
+    if path.exists():
+        try:
+            with open(path, "rb") as f:
+                head = f.read(len(MAGIC))
+        except OSError as e:
+            raise DugnadError(f"--save-state {path}: cannot read the existing file ({e.strerror or e})") from None
+        if head != MAGIC:
+            raise DugnadError(f"--save-state {path}: exists and is not a Dugnad state file; choose another name")
+    return path
+
+
 def cmd_run(args) -> int:
     from tqdm import tqdm
 
+    from model.checkpoint import load_model, provenance, read_state, save_state
     from model.model import DugnadModel
     from model.outputs import TABLES, check_run_folder, write_run
     from model.summary import summary_text
 
-    sc = load_scenario(args.scenario, _overrides(args))
+    t0 = time.perf_counter()
+    state = read_state(args.from_state) if args.from_state else None  # checked before anything runs
+    sc = load_scenario(args.scenario, _state_overrides(args, state))
+    m = load_model(state, sc) if state else None                      # a bad state: nothing written
+    loaded_s = time.perf_counter() - t0
     out = Path(args.out) if args.out else Path("runs") / f"{sc.name}-seed{sc.seed}"
     check_run_folder(out, args.force)  # before the simulation: a bad --out costs nothing
-    total = sc.burn_in_months + sc.months
-    t0 = time.perf_counter()
+    save_to = _check_save_state(args.save_state, out) if args.save_state else None
+    extra = {"from_state": provenance(state)} if state else {}
+    total = sc.months + (0 if m else sc.burn_in_months)
     with tqdm(total=total, desc=f"{sc.name} (seed {sc.seed})", unit="month", disable=args.quiet,
               file=sys.stderr, dynamic_ncols=True) as bar:
-        m = DugnadModel(sc, progress=bar.update)
+        if m is None:
+            m = DugnadModel(sc, progress=bar.update)
+            if save_to:
+                t1 = time.perf_counter()
+                header = save_state(m, save_to)
+                m.timings["save_state_s"] = time.perf_counter() - t1
+                extra["saved_state"] = {"file": str(save_to), "payload_sha256": header["payload"]["sha256"],
+                                        "code_version": header["code_version"], "month": header["month"]}
+        else:
+            m.timings["load_state_s"] = loaded_s
         m.run(progress=bar.update)
     wall = time.perf_counter() - t0
     m.timings["total_s"] = wall
-    path = write_run(m, out, args.format, scenario_file=str(args.scenario), force=args.force)
+    path = write_run(m, out, args.format, scenario_file=str(args.scenario), force=args.force, extra=extra)
     print(summary_text(m, wall))
+    if save_to:
+        print(f"State after the burn-in: {save_to}")
     print(f"\nOutput: {path}/  (manifest.json, " + ", ".join(f"{t}.{args.format}" for t in
                                                           TABLES) + ")")
     return 0

@@ -129,6 +129,8 @@ def load_origin_groups(path: str | Path | None = None) -> pd.DataFrame:
             raise DataFileError(f"{path}: {_row_name(df, i)}, column religious_tradition: unknown {short(r['religious_tradition'])}; allowed: {', '.join(RELIGION)}")
         if r["main_reason"] not in REASON_LABELS:
             raise DataFileError(f"{path}: {_row_name(df, i)}, column main_reason: unknown {short(r['main_reason'])}; allowed: {', '.join(sorted(REASON_LABELS))}")
+    if "tfr" in df:  # optional: total fertility per group (else model/data/fertility.csv)
+        _check_range(df, path, "tfr", 0, 10)
     if df.loc[imm, "share_of_immigrants"].sum() <= 0:
         raise DataFileError(f"{path}: column share_of_immigrants: must not be all zero")
     return pd.concat([df[~imm], df[imm]], ignore_index=True)

@@ -68,6 +68,12 @@ class Levers:
             setattr(self, k, np.concatenate([old, np.full(n_persons - len(old), v, old.dtype)]))
         self.n_persons = n_persons
 
+    def keep(self, mask: np.ndarray) -> None:
+        """Persons left: keep the rows of those who stay."""
+        for k in self.PERSON:
+            setattr(self, k, getattr(self, k)[mask])
+        self.n_persons = int(mask.sum())
+
     def meet(self, a: np.ndarray, b: np.ndarray, affinity: float | np.ndarray = 1.0) -> None:
         a = np.asarray(a, np.int64)
         b = np.asarray(b, np.int64)

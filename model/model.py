@@ -11,12 +11,14 @@ import numpy as np
 
 from model.agents import Municipality, Organisation, Person
 from model.benefits import BenefitLog
+from model.demography import migration as mig
+from model.demography.life_course import rows_of
 from model.indicators import Observer
 from model.interventions import build_interventions
 from model.levers import Levers
-from model.mechanisms import HELD_DURING_BURN_IN, ORDER, economy
-from model.mechanisms.migration import renew_households
-from model.population import build_world, new_household_rows
+from model.lifecycle import ModelPopulation
+from model.mechanisms import ORDER, demography, economy
+from model.population import build_world
 from model.roster import Roster, groups, random_in_group
 from model.scenario import Scenario
 from model.state import ADULTS_ONLY, KINDS
@@ -44,12 +46,10 @@ class DugnadModel(mesa.Model):
         self.world = build_world(scenario, self.rng)
         w = self.world
         self.people, self.orgs, self.ties, self.origins = w.people, w.orgs, w.ties, w.origins
-        self.nb_municipality, self.n_municipalities = w.nb_municipality, w.n_municipalities
-        self.n_workplaces = w.n_workplaces
-        self.n_households = int(self.people.household.max()) + 1
-        self.household_head_background = np.zeros(self.n_households, np.int8)
-        first = np.unique(self.people.household, return_index=True)[1]
-        self.household_head_background[self.people.household[first]] = self.people.background[first]
+        self.places, self.workplaces, self.demography = w.places, w.workplaces, w.demography
+        self.nb_municipality, self.n_municipalities = w.places.nb_municipality, w.places.n_municipalities
+        self.population = ModelPopulation(self)
+        self.demography_events: dict[str, int] = {}
         self.volunteer_centre_kind = KINDS.index("volunteer_centre")
         self.month = -scenario.burn_in_months
         self.months_run = 0
@@ -61,8 +61,8 @@ class DugnadModel(mesa.Model):
         self._roster: Roster | None = None
         self._linked = None
         self._tie_counts = None
+        self._people_index = None
         self._index_places()
-        Person.create_agents(self, len(self.people), idx=np.arange(len(self.people)))
         Organisation.create_agents(self, len(self.orgs), idx=np.arange(len(self.orgs)))
         share = scenario.municipalities.voluntary_policy_share
         policy = np.full(self.n_municipalities, share >= 1)
@@ -74,8 +74,8 @@ class DugnadModel(mesa.Model):
                                    voluntary_policy=policy)
         self.municipalities = self.agents_by_type[Municipality]
         self.interventions = build_interventions(self, scenario.interventions)
-        economy.step(self)
         self.parent_active = np.zeros(self.n_households, bool)
+        economy.step(self)
         self.timings["setup_s"] = time.perf_counter() - t0
         self.observer = Observer(self)
         self.recording = False
@@ -93,6 +93,10 @@ class DugnadModel(mesa.Model):
     def step(self) -> None:
         burn_in = self.month < 0
         spent = self.mechanism_seconds
+        # persons are born, die and move first: interventions and mechanisms then see this month's rows
+        t0 = time.perf_counter()
+        demography.step(self)
+        spent["demography"] = spent.get("demography", 0.0) + time.perf_counter() - t0
         self.levers.reset()
         if not burn_in and self.interventions:
             t0 = time.perf_counter()
@@ -103,10 +107,9 @@ class DugnadModel(mesa.Model):
                     intervention.settle(self)
             spent["interventions"] = spent.get("interventions", 0.0) + time.perf_counter() - t0
         for name, mechanism in ORDER:
-            if not (burn_in and name in HELD_DURING_BURN_IN):
-                t0 = time.perf_counter()
-                mechanism(self)
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+            t0 = time.perf_counter()
+            mechanism(self)
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
         self.month += 1
         self.months_run += 1
         if self.recording:
@@ -130,6 +133,34 @@ class DugnadModel(mesa.Model):
     def memberships_changed(self) -> None:
         self._roster = None
 
+    def people_changed(self) -> None:
+        """Persons were added, removed or moved: drop everything derived from the persons table."""
+        self._roster = None
+        self._tie_counts = None
+        self._people_index = None
+
+    @property
+    def n_households(self) -> int:
+        return len(self.places.hh_neighbourhood)
+
+    def households_added(self, k: int) -> None:
+        """Per-household arrays grow by ``k`` new households (ids are never reused)."""
+        self.income_history = np.concatenate([self.income_history, np.zeros((k, self.income_history.shape[1]))])
+        self.parent_active = np.concatenate([self.parent_active, np.zeros(k, bool)])
+        for name in ("has_school_child", "household_literacy"):  # the economy's family facts, redrawn monthly
+            if hasattr(self, name):
+                old = getattr(self, name)
+                setattr(self, name, np.concatenate([old, np.zeros(k, old.dtype)]))
+        for intervention in getattr(self, "interventions", ()):
+            intervention.grow_households(self.n_households)
+
+    def person(self, row: int) -> Person:
+        """A readable view of the person in ``row`` (a Mesa agent made on demand)."""
+        return Person(self, int(self.people.uid[row]))
+
+    def row_of(self, uid: int) -> int:
+        return int(rows_of(self.people, np.array([uid]))[0])
+
     def tie_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """(bonding, bridging) ties per person, cached until the ties change."""
         key = (self.ties.version, len(self.people))
@@ -148,10 +179,22 @@ class DugnadModel(mesa.Model):
     def links_changed(self) -> None:
         self._linked = None
 
+    def _people_groups(self):
+        if self._people_index is None:
+            p = self.people
+            adults = np.flatnonzero(p.age >= 18)
+            self._people_index = (groups(p.neighbourhood, np.arange(len(p)), len(self.nb_municipality)),
+                                  groups(p.household[adults], adults, self.n_households))
+        return self._people_index
+
+    @property
+    def nb_groups(self):
+        """Persons grouped by neighbourhood (for drawing neighbours)."""
+        return self._people_groups()[0]
+
     def _index_places(self) -> None:
-        p, o = self.people, self.orgs
+        o = self.orgs
         n_nb = len(self.nb_municipality)
-        self.nb_groups = groups(p.neighbourhood, np.arange(len(p)), n_nb)
         self.org_nb_groups = groups(o.neighbourhood, np.arange(len(o)), n_nb)
         youth = np.flatnonzero(o.age_profile != ADULTS_ONLY)
         self.youth_org_nb_groups = groups(o.neighbourhood[youth], youth, n_nb)
@@ -159,36 +202,19 @@ class DugnadModel(mesa.Model):
         self.minority_orgs: dict[tuple[int, int], list[int]] = {}
         for i in np.flatnonzero(o.origin >= 0):
             self.minority_orgs.setdefault((int(o.municipality[i]), int(o.origin[i])), []).append(int(i))
-        adults = np.flatnonzero(p.age >= 18)
-        self._adults_by_hh = groups(p.household[adults], adults, self.n_households)
 
     def random_adult_in_household(self, households: np.ndarray) -> np.ndarray:
-        return random_in_group(self._adults_by_hh, np.asarray(households, np.int64), self.rng)
+        return random_in_group(self._people_groups()[1], np.asarray(households, np.int64), self.rng)
 
     # ------------------------------------------------------------------ arrivals
     def add_households(self, origins: np.ndarray, neighbourhoods: np.ndarray, reason: int) -> np.ndarray:
         """Newly arrived immigrant households (one origin group and neighbourhood each) join the
-        population; returns the new person rows. Used by :mod:`model.interventions.arrivals`."""
-        first = self.n_households
-        cols = new_household_rows(self.world, self.params, self.rng, origins, neighbourhoods, reason, first)
-        rows = self.people.extend(**cols)
-        n_new_hh = len(origins)
-        self.n_households += n_new_hh
-        self.world.hh_neighbourhood = np.concatenate([self.world.hh_neighbourhood, np.asarray(neighbourhoods, np.int32)])
-        self.household_head_background = np.concatenate([self.household_head_background, np.full(n_new_hh, 1, np.int8)])
-        self.income_history = np.concatenate([self.income_history, np.zeros((n_new_hh, self.income_history.shape[1]))])
-        self.parent_active = np.concatenate([self.parent_active, np.zeros(n_new_hh, bool)])
-        self.ties.grow(len(self.people))
-        self.levers.grow(len(self.people))
-        for intervention in self.interventions:
-            intervention.grow(len(self.people))
-        self._index_places()
-        renew_households(self, np.arange(first, self.n_households))
-        self.people.arrived_month[rows] = self.month
-        economy.step(self)
-        Person.create_agents(self, len(rows), idx=rows)
-        self.memberships_changed()
-        return rows
+        population as any newcomers do (:func:`model.demography.migration.arrive`); returns the
+        new person rows. Used by :mod:`model.interventions.arrivals`."""
+        d = self.demography
+        return mig.arrive(ModelPopulation(self, settle_at=np.asarray(neighbourhoods, np.int64)), self.origins,
+                          d.rates.tfr, origins, reasons=np.full(len(origins), reason), state=d.migration,
+                          reunify_share=self.params.demography.reunification_share)
 
     def intervention_costs(self) -> dict[str, float]:
         """Cumulative NOK spent so far, per intervention label."""

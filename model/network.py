@@ -81,12 +81,14 @@ class TieStore:
             self.version += 1
         return removed
 
-    def remove_persons(self, persons: np.ndarray) -> None:
-        """Remove every tie of the given persons (they moved away)."""
-        gone = np.zeros(self.n, bool)
-        gone[persons] = True
-        keep = ~gone[self.a] & ~gone[self.b]
-        self.a, self.b, self.s, self.key = self.a[keep], self.b[keep], self.s[keep], self.key[keep]
+    def keep(self, remap: np.ndarray, n_persons: int) -> None:
+        """Persons left (died, emigrated) and the rest were renumbered: ``remap[old row]`` is the new
+        row, -1 for those gone. Their ties go; the others keep their order (``remap`` is increasing)."""
+        a, b = remap[self.a], remap[self.b]
+        keep = (a >= 0) & (b >= 0)
+        self.a, self.b, self.s = a[keep].astype(np.int32), b[keep].astype(np.int32), self.s[keep]
+        self.key = _keys(self.a, self.b)
+        self.n = n_persons
         self._csr = None
         self.version += 1
 

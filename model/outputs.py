@@ -56,7 +56,7 @@ def persons_table(model) -> pd.DataFrame:
     region_names = model.origins["region"].to_numpy()
     within = lambda stamp: (stamp != NEVER) & (month - stamp < 12)
     return pd.DataFrame({
-        "person_id": np.arange(len(p), dtype=np.int64),
+        "person_id": p.uid.astype(np.int64),
         "household_id": p.household.astype(np.int64),
         "background": pd.Categorical.from_codes(p.background, BACKGROUNDS),
         "origin": origin_names[p.origin],
@@ -138,7 +138,7 @@ def memberships_table(model) -> pd.DataFrame:
     R = model.roster()
     p = model.people
     return pd.DataFrame({
-        "person_id": R.person.astype(np.int64),
+        "person_id": p.uid[R.person].astype(np.int64),
         "org_id": R.org.astype(np.int64),
         "role": np.array(ROLES)[R.role],
         "since_month": p.mem_since[R.person, R.col].astype(np.int64),
@@ -152,8 +152,8 @@ def ties_table(model) -> pd.DataFrame:
     same = t.same_group(model.people.origin)
     linked = np.flatnonzero(o.linked)
     return pd.DataFrame({
-        "a": np.concatenate([t.a, linked]).astype(np.int64),
-        "b": np.concatenate([t.b, o.municipality[linked]]).astype(np.int64),
+        "a": np.concatenate([model.people.uid[t.a], linked]).astype(np.int64),
+        "b": np.concatenate([model.people.uid[t.b], o.municipality[linked]]).astype(np.int64),
         "kind": np.concatenate([np.where(same, "bonding", "bridging"), np.full(len(linked), "linking")]),
         "a_type": np.concatenate([np.full(len(t), "person"), np.full(len(linked), "organisation")]),
         "b_type": np.concatenate([np.full(len(t), "person"), np.full(len(linked), "municipality")]),
@@ -205,7 +205,7 @@ def population_summary(model) -> dict:
         "descendant_share": float((p.background == 2).mean()),
         "neighbourhoods": int(n_nb), "municipalities": int(model.n_municipalities),
         "dissimilarity_index": float(0.5 * np.abs(a - b).sum()),
-        "organisations": len(model.orgs), "workplaces": int(model.n_workplaces),
+        "organisations": len(model.orgs), "workplaces": len(model.workplaces),
     }
 
 

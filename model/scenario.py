@@ -21,7 +21,7 @@ from pydantic import ValidationError, field_validator, model_validator
 from model.errors import DugnadError
 from model.interventions import CATALOGUE, AnyIntervention
 from model.safe_io import NAME_RULE, InputError, check_name, format_loc, name_from_stem, read_toml, short
-from model.schema import P, Rate, Section, Weight
+from model.schema import P, Rate, Scale, Section, Weight
 from model.state import FOCI
 
 INTERVENTION_TYPES = tuple(CATALOGUE)
@@ -48,7 +48,6 @@ class PopulationParams(Section):
     municipalities: int = P(1, "assumption", "number of municipalities", ge=1, le=500)
     neighbourhoods: int = P(12, "assumption", "neighbourhoods in all (spread over municipalities)", ge=1, le=MAX_NEIGHBOURHOODS)
     segregation: float = P(0.4, "assumption", "residential segregation: 0 = households placed at random, 1 = immigrant households only in their group's cluster of neighbourhoods", ge=0.0, le=1.0)
-    turnover: float = P(0.07, "assumption", "yearly chance an immigrant household leaves Norway and a newly arrived household of the same origin takes its place (SSB order of magnitude: ~6% of the immigrant stock arrives each year)", ge=0.0, le=1.0)
     workplace_size: float = P(25.0, "assumption", "mean persons per workplace", gt=1.0, le=10_000)
     workplace_segregation: float = P(0.3, "assumption", "chance an immigrant's workplace is drawn among immigrant-heavy workplaces (ethnic niches)", ge=0.0, le=1.0)
 
@@ -57,6 +56,20 @@ class PopulationParams(Section):
         if self.immigrant_share + self.descendant_share > 0.95 + 1e-9:  # 0.9 + 0.05 is 0.9500000000000001
             raise ValueError(f"immigrant_share + descendant_share must be ≤ 0.95 (got {self.immigrant_share + self.descendant_share:g})")
         return self
+
+
+class DemographyParams(Section):
+    """Births, deaths, the household life course and migration by origin group (docs/demography.md;
+    rates in model/data/life_table.csv, fertility.csv and origin_groups.csv)."""
+
+    leave_home_age: float = P(18.0, "assumption", "age from which young adults move out of their parents' household", ge=14, le=40)
+    leave_home_rate: float = P(0.35, "assumption", "yearly hazard of moving out from that age (about half have left by 20, nine in ten by 25; Norwegians leave home early, SSB/Eurostat order of magnitude)", ge=0, le=10)
+    partner_rate: float = P(0.15, "assumption", "yearly hazard that a single adult aged 20–64 looks for a partner (about 40% of households are one person, as in SSB's household statistics)", ge=0, le=10)
+    homogamy: float = P(0.85, "assumption", "chance that an immigrant or descendant looks for a partner within their origin group", ge=0, le=1)
+    separation_rate: float = P(0.012, "assumption", "yearly hazard that a couple separates (SSB order of magnitude)", ge=0, le=1)
+    reunification_share: float = P(0.35, "assumption", "share of refugees arriving alone who are joined by spouse and children 1–3 years later", ge=0, le=1)
+    arrivals_scale: dict[str, Scale] = P({}, "assumption", "per origin group: yearly arrivals as a multiple of those that keep the group at its size (1 = steady; 2 = twice as many, so the group grows)")
+    spin_up_years: int = P(60, "assumption", "years of life course run on the bare population before traits are drawn, so households, couples and residence are those the rules produce", ge=0, le=200)
 
 
 class EconomyParams(Section):
@@ -205,6 +218,7 @@ class Scenario(Section):
     months: int = P(120, "assumption", "months simulated and recorded after burn-in", ge=0, le=1200)
     burn_in_months: int = P(120, "assumption", "months run before month 0 so memberships and ties emerge from the mechanisms", ge=0, le=600)
     population: PopulationParams = PopulationParams()
+    demography: DemographyParams = DemographyParams()
     economy: EconomyParams = EconomyParams()
     organisations: OrganisationParams = OrganisationParams()
     recruitment: RecruitmentParams = RecruitmentParams()
@@ -271,6 +285,14 @@ def _validate_references(s: Scenario) -> list[tuple[tuple, str, Any]]:
         for k in s.population.origin_mix:
             if k not in groups:
                 out.append((("population", "origin_mix", k), f"unknown origin group; allowed: {', '.join(groups)}", k))
+    for k in s.demography.arrivals_scale:
+        if k not in groups:
+            out.append((("demography", "arrivals_scale", k), f"unknown origin group; allowed: {', '.join(groups)}", k))
+    try:
+        from model.demography.rates import load_fertility
+        load_fertility(origins)
+    except DugnadError as e:
+        out.append((("population", "origin_groups_file"), f"the fertility table does not fit this origin-group file: {e}", s.population.origin_groups_file))
     seen: dict[str, int] = {}
     for i, iv in enumerate(s.interventions):
         loc = ("interventions", i)

@@ -21,6 +21,7 @@ from model.state import BACKGROUNDS, REASONS
 Rate = Annotated[float, Field(ge=0, le=1)]
 Weight = Annotated[float, Field(ge=0, le=1_000_000)]   # relative weights, normalised where used
 Efficiency = Annotated[float, Field(ge=0, le=5)]
+Scale = Annotated[float, Field(ge=0, le=10)]            # a multiple of a steady flow
 NOK = 1_000_000_000       # upper bound of any amount of money in a scenario (one billion NOK)
 CAPACITY = 1_000_000      # upper bound of seats, pairs, places and other counts per year
 MunicipalityNo = Annotated[int, Field(ge=0, le=499)]       # population.municipalities ≤ 500

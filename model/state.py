@@ -53,6 +53,11 @@ class Columns:
             setattr(self, k, np.concatenate([old, np.asarray(cols[k], dtype=old.dtype)]))
         return np.arange(start, len(self))
 
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep only the rows where ``mask`` is true (deaths, emigration), in their order."""
+        for k in self._names:
+            setattr(self, k, getattr(self, k)[mask])
+
 
 class People(Columns):
     """Per-person columns; membership slots are (n, K) arrays: org id, role, month joined."""

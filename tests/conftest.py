@@ -44,7 +44,7 @@ def blank():
 
 @pytest.fixture(scope="session")
 def small_run():
-    m = DugnadModel(small_scenario(600, months=12, burn_in_months=24), seed=11)
+    m = DugnadModel(small_scenario(1000, months=12, burn_in_months=48), seed=11)
     m.run()
     return m
 

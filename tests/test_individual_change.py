@@ -12,6 +12,7 @@ def two_immigrants(m):
     i, j = (int(x) for x in np.flatnonzero((p.age >= 25) & (p.age < 40))[:2])
     for k in (i, j):
         p.background[k], p.norwegian[k], p.years_in_norway[k], p.employed[k] = IMMIGRANT, 0.2, 1.0, False
+        p.origin[k] = 1
         p.age[k] = 30.0
     return i, j
 
@@ -127,32 +128,3 @@ def test_parent_activity_counts_only_for_the_childs_household():
     youth.step(m)
     assert m.parent_active[p.household[adult]]
     assert m.parent_active.sum() == 1
-
-
-def test_migration_turnover_replaces_a_household_with_newcomers():
-    from model.mechanisms import migration
-    from model.state import NEVER as NEVER_
-    m = blank_model(600)
-    p = m.people
-    hh = int(np.flatnonzero(m.household_head_background == IMMIGRANT)[0])
-    rows = np.flatnonzero(p.household == hh)
-    origin_before = p.origin[rows].copy()
-    org = int(np.flatnonzero(m.orgs.tradition < 0)[0])
-    put(m, int(rows[0]), org, MEMBER)
-    m.ties.add(np.array([rows[0]]), np.array([0 if rows[0] else 1]), 0.5)
-    p.years_in_norway[rows] = 12.0
-    m.month = 7
-    out = migration.renew_households(m, np.array([hh]))
-    assert sorted(out.tolist()) == sorted(rows.tolist())
-    assert (p.origin[rows] == origin_before).all()
-    assert (p.years_in_norway[rows] < 1.0).all() and (p.arrived_month[rows] == 7).all()
-    assert (p.mem_role[rows] == 0).all() and (m.ties.degree()[rows] == 0).all()
-    assert (p.last_volunteer[rows] == NEVER_).all()
-
-
-def test_no_turnover_when_rate_is_zero():
-    from model.mechanisms import migration
-    m = blank_model(300, population={"turnover": 0.0})
-    before = m.people.years_in_norway.copy()
-    migration.step(m)
-    assert (m.people.years_in_norway == before).all()

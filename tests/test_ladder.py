@@ -79,8 +79,8 @@ def test_volunteering_is_recorded_for_twelve_months():
 
 def test_informal_help_needs_ties():
     m = blank_model(300, ladder={"informal_help_rate": 1.0})
-    a, b, c = majority_adults(m, 3)
-    m.ties.add(np.array([a, a, a, a]), np.array([b, c, 0, 1]), 0.5)
+    a, b, c, d, e = majority_adults(m, 5)
+    m.ties.add(np.array([a, a, a, a]), np.array([b, c, d, e]), 0.5)
     m.month = 3
     ladder.informal_help(m)
     p = m.people

@@ -43,7 +43,7 @@ if __name__ == "__main__" and "--update" in sys.argv:
     sys.path.insert(0, str(Path(__file__).parent))
     from conftest import small_scenario
     from model.model import DugnadModel
-    m = DugnadModel(small_scenario(600, months=12, burn_in_months=24), seed=11)
+    m = DugnadModel(small_scenario(1000, months=12, burn_in_months=48), seed=11)
     m.run()
     EXPECTED.parent.mkdir(exist_ok=True)
     EXPECTED.write_text(json.dumps(observed(m), indent=1) + "\n")

@@ -9,11 +9,16 @@ from model.state import BACKGROUNDS, EDUCATION, NEVER, ROLES, SEXES
 
 
 class Person(mesa.Agent):
-    """One person. Attribute reads go to row ``idx`` of ``model.people``."""
+    """One person, made on demand (``model.person(row)``). Attribute reads go to the person's row
+    of ``model.people``, found by uid (rows move when others die or leave)."""
 
-    def __init__(self, model, idx: int):
+    def __init__(self, model, uid: int):
         super().__init__(model)
-        self.idx = int(idx)
+        self.uid = int(uid)
+
+    @property
+    def idx(self) -> int:
+        return self.model.row_of(self.uid)
 
     def _col(self, name):
         return getattr(self.model.people, name)[self.idx]

@@ -76,6 +76,8 @@ class AreaInitiative(Intervention):
         self.course_from = np.full(len(model.people), -1, np.int64)  # month an office holder started the course
         self.trainees = 0
 
+    person_arrays = ("course_from",)
+
     def grow(self, n_persons: int) -> None:
         self.course_from = np.concatenate([self.course_from, np.full(n_persons - len(self.course_from), -1, np.int64)])
 

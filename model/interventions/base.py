@@ -26,7 +26,7 @@ class Intervention:
         self.model = model
         self.cost_nok = 0.0        # cumulative spending
         self.benefit_nok = 0.0     # cumulative value received by persons
-        self.reached: set[int] = set()  # person rows that received something (for the manifest)
+        self.reached: set[int] = set()  # uids of persons who received something (for the manifest)
 
     # ---------------------------------------------------------------- timing
     def active(self, month: int) -> bool:
@@ -51,7 +51,18 @@ class Intervention:
         other interventions' levers, e.g. fees already waived by a free trial)."""
 
     def grow(self, n_persons: int) -> None:
-        """Called when arrivals add persons; extend per-person state."""
+        """Called when births or arrivals add persons; extend per-person state."""
+
+    def grow_households(self, n_households: int) -> None:
+        """Called when households form (moving out, couples, arrivals); extend per-household state."""
+
+    person_arrays: tuple[str, ...] = ()   # attributes with one entry per person (kept in step with persons)
+
+    def keep(self, mask: np.ndarray, remap: np.ndarray) -> None:
+        """Called when persons die or emigrate: ``mask`` marks the rows that stay, ``remap[old]`` is
+        the new row (-1 for those gone). Per-person arrays keep the rows that stay."""
+        for name in self.person_arrays:
+            setattr(self, name, getattr(self, name)[mask])
 
     def report(self) -> dict:
         """Counts of the intervention's own activity for the manifest (enrolments, meetings ...)."""
@@ -77,7 +88,7 @@ class Intervention:
         self.benefit_nok += total
         if cost:
             self.cost_nok += total
-        self.reached.update(persons.tolist())
+        self.reached.update(self.model.people.uid[persons].tolist())
 
     def give_to_org(self, org_ids: np.ndarray, nok: np.ndarray) -> None:
         """Resources to organisations, apportioned equally to the persons active in each that month

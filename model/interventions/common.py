@@ -73,6 +73,16 @@ class Pairs:
         self.ever = np.concatenate([self.ever, np.zeros(n_persons - len(self.ever), bool)])
         self.n = n_persons
 
+    def keep(self, mask: np.ndarray, remap: np.ndarray) -> None:
+        """Persons left: pairs with a partner who is gone end; rows are renumbered."""
+        self.ever = self.ever[mask]
+        self.n = len(self.ever)
+        mentor, mentee = remap[self.mentor], remap[self.mentee]
+        stay = (mentor >= 0) & (mentee >= 0)
+        self.mentor, self.mentee = mentor[stay], mentee[stay]
+        for name in ("until", "quality", "since"):
+            setattr(self, name, getattr(self, name)[stay])
+
     def form(self, model, mentees: np.ndarray, kinds: tuple[int, ...] | None, months: int,
              match_quality: float, mentor_background_majority: bool = True) -> int:
         """Match each of ``mentees`` to a free mentor in their municipality; returns pairs formed."""

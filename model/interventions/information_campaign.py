@@ -52,6 +52,8 @@ class InformationCampaign(Intervention):
         self.until = np.full(len(model.people), -1, np.int64)
         self.heard = {"general": 0, "minority_organisations": 0, "word_of_mouth": 0}
 
+    person_arrays = ("until",)
+
     def grow(self, n_persons: int) -> None:
         self.until = np.concatenate([self.until, np.full(n_persons - len(self.until), -1, np.int64)])
 

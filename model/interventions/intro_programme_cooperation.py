@@ -66,6 +66,12 @@ class IntroProgrammeCooperation(Intervention):
         self.practice = np.zeros(len(model.people), bool)
         self.guided = 0
 
+    person_arrays = ("practice",)
+
+    def keep(self, mask, remap) -> None:
+        super().keep(mask, remap)
+        self.pairs.keep(mask, remap)
+
     def grow(self, n_persons: int) -> None:
         self.pairs.grow(n_persons)
         self.practice = np.concatenate([self.practice, np.zeros(n_persons - len(self.practice), bool)])

@@ -62,6 +62,8 @@ class LanguageCafe(Intervention):
                 self.hosts[m] = int(mine[0]) if params.host == "volunteer_centre" else mine
         self.visits = 0
 
+    person_arrays = ("regular",)
+
     def grow(self, n_persons: int) -> None:
         self.regular = np.concatenate([self.regular, np.zeros(n_persons - len(self.regular), bool)])
 

@@ -62,6 +62,8 @@ class LanguageCourse(Intervention):
         self.enrolled_total = 0
         self.dropouts = 0
 
+    person_arrays = ("until", "taken")
+
     def grow(self, n_persons: int) -> None:
         self.until = np.concatenate([self.until, np.full(n_persons - len(self.until), -1, np.int64)])
         self.taken = np.concatenate([self.taken, np.zeros(n_persons - len(self.taken), bool)])

@@ -63,8 +63,12 @@ class LeisureCard(Intervention):
         self.card_child = np.zeros(len(model.people), bool)
         self.learned = {"letter": 0, "municipality": 0, "word_of_mouth": 0, "minority_organisation": 0}
 
+    person_arrays = ("paid_this_year", "card_child")
+
+    def grow_households(self, n_households: int) -> None:
+        self.aware = np.concatenate([self.aware, np.zeros(n_households - len(self.aware), bool)])
+
     def grow(self, n_persons: int) -> None:
-        self.aware = np.concatenate([self.aware, np.zeros(self.model.n_households - len(self.aware), bool)])
         extra = n_persons - len(self.card_child)
         self.paid_this_year = np.concatenate([self.paid_this_year, np.zeros(extra)])
         self.card_child = np.concatenate([self.card_child, np.zeros(extra, bool)])

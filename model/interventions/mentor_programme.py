@@ -66,6 +66,10 @@ class MentorProgramme(Intervention):
         self.pairs = Pairs(len(model.people))
         self.formed = 0
 
+    def keep(self, mask, remap) -> None:
+        super().keep(mask, remap)
+        self.pairs.keep(mask, remap)
+
     def grow(self, n_persons: int) -> None:
         self.pairs.grow(n_persons)
 

@@ -1,7 +1,7 @@
 """The monthly mechanisms, one module each, run in this order (documented in docs/ODD.md §3):
 
-1. ``demography``   – ageing and residence time
-1b. ``migration``   – immigrant households leave; newcomers of the same origin arrive
+1. ``demography``   – ageing, deaths, births, the household life course, migration by origin group
+                      (before the month's interventions)
 2. ``economy``      – household income, persistent low income, deciles, leisure budget
 3. ``employment``   – job finding (Norwegian, bridging ties, education) and job loss
 4. ``recruitment``  – asking through ties and outside them; informed self-joining
@@ -13,18 +13,13 @@
 10. ``trust``       – generalised trust from participation and bridging contact
 """
 
-from model.mechanisms import (demography, economy, employment, ladder, language, membership, migration,
-                              recruitment, trust, youth)
+from model.mechanisms import economy, employment, ladder, language, membership, recruitment, trust, youth
 from model.mechanisms import ties as ties_mechanism
 
-# Mechanisms that change persons' own traits are held still during the burn-in, so that at month 0
-# the population still has the traits drawn from the data (origin_groups.csv) while memberships
-# and ties have grown to a steady state around them.
-HELD_DURING_BURN_IN = frozenset({"demography", "migration", "employment", "language"})
-
+# Every mechanism runs during the burn-in too, so month 0 is the steady state the baseline keeps.
+# ``demography`` runs first, before the month's interventions (see DugnadModel.step), so that
+# every later step of the month sees the same persons in the same rows.
 ORDER = (
-    ("demography", demography.step),
-    ("migration", migration.step),
     ("economy", economy.step),
     ("employment", employment.step),
     ("recruitment", recruitment.step),

@@ -1,18 +1,21 @@
-"""Time passes: everyone ages a month; immigrants' residence time grows (FACTS §4.2: short
-residence is a barrier; §4.4: language grows with residence). No births, deaths or moves in the
-baseline; arrivals are an intervention (issue 3)."""
+"""Time passes and the population renews itself: ageing, deaths, births, the household life course
+and migration by origin group (:mod:`model.demography`; rates and sources in docs/demography.md).
+Young people finish their education at 20."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from model.traits import education_for
+
+MONTH = 1.0 / 12.0
+
 
 def step(model) -> None:
+    counts = model.demography.advance(model.population, lambda: model.n_households, MONTH)
+    model.demography_events = {k: model.demography_events.get(k, 0) + v for k, v in counts.items()}
     p = model.people
-    before = p.age.copy()
-    p.age += 1.0 / 12.0
-    p.years_in_norway += 1.0 / 12.0
-    finish_education(model, np.flatnonzero((before < 20) & (p.age >= 20)))
+    finish_education(model, np.flatnonzero((p.age >= 20) & (p.age < 20 + MONTH)))
 
 
 def finish_education(model, persons: np.ndarray) -> None:
@@ -20,9 +23,7 @@ def finish_education(model, persons: np.ndarray) -> None:
     descendants as the population initialiser does)."""
     if not len(persons):
         return
-    p, rng = model.people, model.rng
-    high = np.where(p.background[persons] == 2, 0.45,
-                    model.origins["share_higher_education"].to_numpy(float)[p.origin[persons]])
-    low = np.where(p.background[persons] == 1, 0.40, 0.25) * (1 - high)
-    u = rng.random(len(persons))
-    p.education[persons] = np.where(u < high, 2, np.where(u < high + low, 0, 1))
+    p = model.people
+    profile = np.where(p.background[persons] == 0, 0, p.origin[persons])
+    high = model.origins["share_higher_education"].to_numpy(float)[profile]
+    p.education[persons] = education_for(model.rng, p.background[persons], high)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.population import assign_workplaces
 from model.state import IMMIGRANT, MAJORITY, REASONS
 
 
@@ -41,4 +40,4 @@ def step(model) -> None:
         p.employed[found] = True
         labour = (p.reason[found] == REASONS.index("labour")) & (p.background[found] == IMMIGRANT)
         p.work_hours[found] = np.where(labour, ep.labour_migrant_hours, ep.normal_hours)
-        assign_workplaces(model.world, found, model.params, rng)
+        model.workplaces.assign(p, found, model.params.population.workplace_segregation, rng)

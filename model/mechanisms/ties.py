@@ -63,7 +63,7 @@ def meetings(model) -> tuple[np.ndarray, np.ndarray]:
     a, b = _pairs_in_focus(model, everyone, p.neighbourhood[everyone], n_nb, mr.get("neighbourhood", 0))
     out_a.append(a); out_b.append(b)
     workers = np.flatnonzero(p.employed & (p.workplace >= 0))
-    a, b = _pairs_in_focus(model, workers, p.workplace[workers], model.n_workplaces, mr.get("workplace", 0))
+    a, b = _pairs_in_focus(model, workers, p.workplace[workers], len(model.workplaces), mr.get("workplace", 0))
     out_a.append(a); out_b.append(b)
     pupils = np.flatnonzero((age >= 6) & (age < 19))
     if len(pupils):

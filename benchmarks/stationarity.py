@@ -1,0 +1,109 @@
+"""Does the baseline stand still, and does its level depend on the population size?
+
+    .venv/bin/python benchmarks/stationarity.py --persons 20000 --years 30 --seeds 3
+    .venv/bin/python benchmarks/stationarity.py --sizes 5000,20000,100000 --years 5 --seeds 2
+
+Drift: headline indicators (mean over seeds) at month 0 and every five years after, with the
+largest departure from month 0 (percentage points for shares, percent for counts), plus the
+population's composition and each origin group's median residence against origin_groups.csv.
+Size: the same indicators at month 0 for each size (density per neighbourhood kept, as
+``--persons`` does). Prints markdown tables; takes minutes to hours (20,000 persons × 30 years
+× 3 seeds ≈ 15 min on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+
+from model.model import DugnadModel
+from model.scenario import load_scenario, with_persons
+from model.state import IMMIGRANT
+
+SHARES = [("participation", "majority"), ("participation", "immigrant_background"),
+          ("volunteer", "majority"), ("volunteer", "immigrant_background"),
+          ("office", "majority"), ("office", "immigrant_background"),
+          ("informal_help", "majority"), ("informal_help", "immigrant_background"),
+          ("youth_participation", "majority"), ("youth_participation", "immigrant_background"),
+          ("children_participation", "majority"), ("children_participation", "immigrant_background"),
+          ("norwegian", "immigrant"), ("employment", "majority"), ("employment", "immigrant_background")]
+LEVELS = [("bonding_ties", "all"), ("bridging_ties", "all")]
+
+
+def composition(model) -> dict[str, float]:
+    p = model.people
+    out = {f"share_{b}": float((p.background == i).mean()) for i, b in enumerate(("majority", "immigrant", "descendant"))}
+    out["share_under_18"] = float((p.age < 18).mean())
+    out["share_67_plus"] = float((p.age >= 67).mean())
+    imm = p.background == IMMIGRANT
+    for g in range(1, len(model.origins)):
+        sel = imm & (p.origin == g)
+        out[f"residence:{model.origins.at[g, 'group']}"] = float(np.median(p.years_in_norway[sel])) if sel.any() else np.nan
+    return out
+
+
+def run(scenario, seed: int, months: int, every: int) -> pd.DataFrame:
+    m = DugnadModel(scenario, seed)
+    rows = []
+    for month in range(0, months + 1, every):
+        if month:
+            m.run(every)
+        rows.append({"month": month, **composition(m)})
+    ts = m.observer.table()
+    wide = {f"{ind}:{grp}": ts[ts.group == grp].set_index("month")[ind] for ind, grp in SHARES + LEVELS}
+    ind = pd.DataFrame(wide)
+    comp = pd.DataFrame(rows).set_index("month")
+    return comp.join(ind, how="left")
+
+
+def drift(args) -> None:
+    sc = with_persons(load_scenario(args.scenario), args.persons)
+    months = 12 * args.years
+    runs = []
+    for seed in range(1, args.seeds + 1):
+        t0 = time.perf_counter()
+        runs.append(run(sc, seed, months, 60))
+        print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", flush=True)
+    mean = sum(runs) / len(runs)
+    print(f"\n## Drift: {args.persons:,} persons, {args.years} years, mean of {args.seeds} seeds\n")
+    print(mean.T.round(3).to_markdown())
+    print("\nLargest departure from month 0 (shares: percentage points; ties: % of month 0):")
+    for col in mean.columns:
+        d = mean[col] - mean[col].iloc[0]
+        if col.startswith(("bonding", "bridging")):
+            d = 100 * d / mean[col].iloc[0]
+        elif not col.startswith("residence"):
+            d = 100 * d
+        else:
+            continue
+        print(f"  {col:45s} {d.abs().max():6.2f}")
+
+
+def sizes(args) -> None:
+    out = {}
+    for n in [int(x) for x in args.sizes.split(",")]:
+        sc = with_persons(load_scenario(args.scenario), n)
+        runs = [run(sc, seed, 12 * args.years, 12 * args.years or 1).iloc[[-1]] for seed in range(1, args.seeds + 1)]
+        out[n] = (sum(r.reset_index(drop=True) for r in runs) / len(runs)).iloc[0]
+        print(f"{n:,} persons done", flush=True)
+    df = pd.DataFrame(out)
+    print(f"\n## Size: month {12 * args.years}, mean of {args.seeds} seeds\n")
+    print(df.round(3).to_markdown())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scenario", default="scenarios/baseline.toml")
+    ap.add_argument("--persons", type=int, default=20000)
+    ap.add_argument("--years", type=int, default=30)
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--sizes", default=None, help="comma-separated sizes: compare levels across sizes instead")
+    args = ap.parse_args()
+    sizes(args) if args.sizes else drift(args)
+
+
+if __name__ == "__main__":
+    main()

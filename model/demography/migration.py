@@ -1,0 +1,199 @@
+"""Migration by origin group: who leaves, who arrives and with whom, and who follows later.
+
+- **Emigration**: a household with an immigrant leaves Norway with its oldest immigrant's group's
+  yearly hazard (:func:`model.demography.rates.emigration_rates`: EU labour migrants leave far
+  more often than the refugee groups of the 1980s–90s; FACTS §4.10 on Poles' closeness to Poland).
+- **Arrivals**: each month as many persons of each group arrive as left it by death or emigration,
+  so each group keeps its size; a scenario's ``migration.arrivals_scale`` multiplies a group's
+  yearly arrivals (its size then moves to a new level). Newcomers arrive as households by
+  migration reason (:data:`COMPOSITION`, assumptions in the range of SSB's family statistics).
+- **Family reunification** follows refugees: a share of refugees who arrive alone are joined by a
+  spouse and children one to three years later (reason "family").
+
+The ``arrivals`` intervention remains the tool for shocks such as the 2015 influx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from model.demography.life_course import ADULT, NO_PARTNER, Population, rows_of
+from model.state import FEMALE, IMMIGRANT, REASONS
+
+# Household types on arrival by reason: (alone, couple, couple with children) and the share of
+# lone newcomers who are men. Assumptions in the range of SSB statistics on newly arrived
+# immigrants: labour migrants and students mostly come alone, refugees alone or as families.
+COMPOSITION = {
+    "labour": ((0.55, 0.20, 0.25), 0.65),
+    "refugee": ((0.45, 0.10, 0.45), 0.70),
+    "family": ((0.10, 0.40, 0.50), 0.30),
+    "study": ((0.85, 0.15, 0.00), 0.50),
+}
+MIXED_REASONS = {"labour": 0.40, "refugee": 0.25, "family": 0.28, "study": 0.07}  # SSB order of magnitude
+ARRIVAL_AGE = (30.0, 8.0)   # mean, sd of an adult newcomer's age (assumption: most arrive aged 20–40)
+
+
+@dataclass
+class MigrationState:
+    """What migration remembers from month to month (owned here, saved with the model)."""
+
+    target: np.ndarray                       # persons per origin row the group is held at (row 0 unused)
+    pending_uid: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))   # refugee waiting for family
+    pending_due: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))  # years until they come
+
+
+def oldest_immigrant(p, n_households: int) -> np.ndarray:
+    """Per household, the row of its oldest immigrant (-1 where none)."""
+    imm = np.flatnonzero(p.background == IMMIGRANT)
+    order = imm[np.lexsort((-p.age[imm], p.household[imm]))]
+    first = np.ones(len(order), bool)
+    first[1:] = p.household[order][1:] != p.household[order][:-1]
+    out = np.full(n_households, -1, np.int64)
+    out[p.household[order][first]] = order[first]
+    return out
+
+
+def emigrants(pop: Population, emigration: np.ndarray, n_households: int, dt: float) -> np.ndarray:
+    """Rows of everyone in the households that leave Norway this step: a household with an
+    immigrant leaves with the hazard of its oldest immigrant's group (a Norwegian-born partner
+    and the children go too)."""
+    p, rng = pop.people, pop.rng
+    ref = oldest_immigrant(p, n_households)
+    hh = np.flatnonzero(ref >= 0)
+    hazard = emigration[p.origin[ref[hh]]]
+    leave = np.zeros(n_households, bool)
+    leave[hh[rng.random(len(hh)) < 1 - np.exp(-hazard * dt)]] = True
+    return np.flatnonzero(leave[p.household])
+
+
+def reasons_for(rng, origins: pd.DataFrame, origin_rows: np.ndarray) -> np.ndarray:
+    """A migration reason per arriving household: the group's main reason, or for groups of mixed
+    reasons a draw from :data:`MIXED_REASONS`."""
+    label = origins["main_reason"].to_numpy()[origin_rows]
+    drawn = rng.choice(list(MIXED_REASONS), len(origin_rows), p=list(MIXED_REASONS.values()))
+    label = np.where(label == "mixed", drawn, label)
+    return np.array([REASONS.index(x) for x in label], np.int64)
+
+
+def arrive(pop: Population, origins: pd.DataFrame, tfr: np.ndarray, origin_rows: np.ndarray,
+           reasons: np.ndarray | None = None, dt: float = 1 / 12, state: MigrationState | None = None,
+           reunify_share: float = 0.0, need: np.ndarray | None = None) -> np.ndarray:
+    """Households of the given origin groups arrive (one household per entry); returns new rows.
+    With ``need`` (persons per origin row), a group's households stop once it has that many
+    persons (the last household may overshoot). Refugees who come alone wait for their family
+    with chance ``reunify_share``."""
+    rng = pop.rng
+    origin_rows = np.asarray(origin_rows, np.int64)
+    reasons = reasons_for(rng, origins, origin_rows) if reasons is None else np.asarray(reasons, np.int64)
+    kinds, adults, kids = _compositions(rng, reasons, tfr[origin_rows])
+    if need is not None:
+        keep = _enough(origin_rows, adults + kids, need)
+        origin_rows, reasons, kinds, adults, kids = (x[keep] for x in (origin_rows, reasons, kinds, adults, kids))
+    if not len(origin_rows):
+        return np.empty(0, np.int64)
+    cols, pairs, alone = _members(rng, origin_rows, reasons, kinds, adults, kids)
+    cols["household"] = pop.new_households(np.full(len(origin_rows), -1), origin_rows)[cols["household"]]
+    cols["years_in_norway"] = (rng.random(len(cols["age"])) * dt).astype(np.float32)
+    rows = pop.add(cols)
+    p = pop.people
+    a, b = rows[pairs[0]], rows[pairs[1]]
+    p.partner[a], p.partner[b] = p.uid[b], p.uid[a]
+    if state is not None and reunify_share > 0:
+        lone_refugees = rows[alone & (cols["reason"] == REASONS.index("refugee"))]
+        wait = lone_refugees[rng.random(len(lone_refugees)) < reunify_share]
+        state.pending_uid = np.concatenate([state.pending_uid, p.uid[wait]])
+        state.pending_due = np.concatenate([state.pending_due, rng.uniform(1.0, 3.0, len(wait))])
+    return rows
+
+
+def _enough(origin_rows: np.ndarray, size: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Households to keep: within each group (in the order given), those that start before the
+    group's persons reach ``need``."""
+    order = np.argsort(origin_rows, kind="stable")
+    g, s = origin_rows[order], size[order]
+    cum = np.cumsum(s)
+    start = np.concatenate([[0], np.flatnonzero(g[1:] != g[:-1]) + 1])
+    base = np.repeat(cum[start] - s[start], np.diff(np.concatenate([start, [len(g)]])))
+    before = cum - s - base
+    keep = np.zeros(len(origin_rows), bool)
+    keep[order] = before < need[g]
+    return keep
+
+
+def _compositions(rng, reasons, tfr):
+    """(kind 0 alone / 1 couple / 2 family, adults, children) per arriving household."""
+    n = len(reasons)
+    kinds = np.empty(n, np.int64)
+    for r in np.unique(reasons):
+        sel = reasons == r
+        shares, _ = COMPOSITION.get(REASONS[r], COMPOSITION["labour"])
+        kinds[sel] = rng.choice(3, int(sel.sum()), p=shares)
+    adults = np.where(kinds == 0, 1, 2)
+    kids = np.where(kinds == 2, 1 + rng.poisson(np.maximum(tfr - 1.0, 0.3)), 0)
+    return kinds, adults, kids
+
+
+def _members(rng, origin_rows, reasons, kinds, adults, kids):
+    """Skeleton columns of newcomer households; returns (cols with local household index,
+    partner pairs as local rows, mask of persons who came alone)."""
+    n = len(origin_rows)
+    male_alone = np.array([COMPOSITION.get(REASONS[r], COMPOSITION["labour"])[1] for r in reasons])
+    first_age = np.clip(rng.normal(*ARRIVAL_AGE, n), ADULT, 65)
+    first_sex = np.where(kinds == 0, (rng.random(n) >= male_alone).astype(np.int64), FEMALE)
+    second_age = np.clip(first_age + rng.normal(2.0, 3.0, n), ADULT, 70)
+    hh = np.concatenate([np.arange(n), np.flatnonzero(adults == 2), np.repeat(np.arange(n), kids)])
+    youngest = np.minimum(first_age, np.where(adults == 2, second_age, np.inf))
+    kid_hh = np.repeat(np.arange(n), kids)
+    kid_age = rng.random(len(kid_hh)) * np.minimum(17.99, np.maximum(youngest[kid_hh] - ADULT, 0.5))
+    age = np.concatenate([first_age, second_age[adults == 2], kid_age]).astype(np.float32)
+    sex = np.concatenate([first_sex, np.full(int((adults == 2).sum()), 1 - FEMALE),
+                          rng.integers(0, 2, len(kid_hh))])
+    order = np.argsort(hh, kind="stable")
+    m = len(hh)
+    cols = dict(household=hh[order], background=np.full(m, IMMIGRANT), origin=origin_rows[hh][order],
+                sex=sex[order], age=age[order], reason=reasons[hh][order], partner=np.full(m, NO_PARTNER))
+    inv = np.empty(m, np.int64)
+    inv[order] = np.arange(m)
+    couple = np.flatnonzero(adults == 2)
+    pairs = (inv[couple], inv[n + np.arange(len(couple))])
+    alone = np.zeros(m, bool)
+    alone[inv[np.flatnonzero(kinds == 0)]] = True
+    return cols, pairs, alone
+
+
+def reunite(pop: Population, state: MigrationState, tfr: np.ndarray, dt: float) -> np.ndarray:
+    """Families whose time has come join their refugee in Norway (a spouse and the children);
+    those whose refugee has left, died or found a partner here are dropped. Returns new rows."""
+    state.pending_due = state.pending_due - dt
+    due = state.pending_due <= 0
+    uids = state.pending_uid[due]
+    state.pending_uid, state.pending_due = state.pending_uid[~due], state.pending_due[~due]
+    p, rng = pop.people, pop.rng
+    who = rows_of(p, uids)
+    who = who[who >= 0]
+    who = who[p.partner[who] == NO_PARTNER]
+    if not len(who):
+        return np.empty(0, np.int64)
+    n = len(who)
+    kids = rng.poisson(1.5, n)
+    spouse_age = np.clip(p.age[who] + rng.normal(-2.0, 3.0, n), ADULT, 70)
+    kid_hh = np.repeat(np.arange(n), kids)
+    youngest = np.minimum(p.age[who], spouse_age)
+    kid_age = rng.random(len(kid_hh)) * np.minimum(17.99, np.maximum(youngest[kid_hh] - ADULT, 0.5))
+    idx = np.concatenate([np.arange(n), kid_hh])
+    order = np.argsort(idx, kind="stable")
+    m = len(idx)
+    rows = pop.add(dict(
+        household=p.household[who][idx][order], background=np.full(m, IMMIGRANT),
+        origin=p.origin[who][idx][order],
+        sex=np.concatenate([1 - p.sex[who], rng.integers(0, 2, len(kid_hh))])[order],
+        age=np.concatenate([spouse_age, kid_age]).astype(np.float32)[order],
+        years_in_norway=(rng.random(m) * dt).astype(np.float32),
+        reason=np.full(m, REASONS.index("family")), partner=np.full(m, NO_PARTNER)))
+    spouse = rows[np.flatnonzero(order < n)]
+    p.partner[spouse] = p.uid[who]
+    p.partner[who] = p.uid[spouse]
+    return rows

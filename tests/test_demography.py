@@ -1,0 +1,192 @@
+"""Demography on hand-made populations: deaths, births, leaving home, couples, migration flows,
+the steady state of the skeleton, and bad demographic data files."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from model.data_files import DataFileError, load_origin_groups
+from model.demography import life_course as lc
+from model.demography import migration as mig
+from model.demography.rates import MAX_AGE, load_fertility, load_life_table, load_rates, stock_median_residence
+from model.demography.skeleton import Skeleton, build_skeleton
+from model.demography.society import Demography
+from model.state import DESCENDANT, FEMALE, IMMIGRANT, MAJORITY
+
+ORIGINS = load_origin_groups()
+RATES = load_rates(ORIGINS)
+PARAMS = SimpleNamespace(leave_home_rate=0.35, leave_home_age=18, partner_rate=0.15, homogamy=0.85,
+                         separation_rate=0.012, reunification_share=0.35, arrivals_scale={})
+
+
+def skeleton(rows: list[dict], seed: int = 1) -> Skeleton:
+    """A hand-made population: one dict per person (defaults: majority man of 40 alone)."""
+    sk = Skeleton(np.random.default_rng(seed))
+    base = dict(background=MAJORITY, origin=0, sex=0, age=40.0, years_in_norway=40.0, reason=0, partner=-1)
+    cols = {k: np.array([{**base, **r}[k] for r in rows]) for k in base}
+    hh = np.array([r.get("household", i) for i, r in enumerate(rows)])
+    sk.n_households = int(hh.max()) + 1
+    sk.add(dict(cols, household=hh))
+    return sk
+
+
+def test_everyone_dies_at_the_closing_age_and_few_at_thirty():
+    sk = skeleton([{"age": MAX_AGE + 0.5}] * 50 + [{"age": 30.0}] * 50)
+    dead = lc.deaths(sk, RATES, 1.0)
+    assert set(range(50)) <= set(dead.tolist())
+    assert len(dead) < 53
+
+
+def test_a_widow_is_single_again():
+    sk = skeleton([{"age": MAX_AGE + 0.5, "partner": 1}, {"sex": FEMALE, "partner": 0, "household": 0}])
+    dead = lc.deaths(sk, RATES, 1.0)
+    assert 0 in dead and sk.people.partner[1] == -1
+
+
+def test_the_life_table_is_reproduced_on_a_large_cohort():
+    n = 200_000
+    sk = skeleton([{"age": 0.0, "sex": 0}], seed=2)
+    sk.people = type(sk.people)(**{k: np.repeat(getattr(sk.people, k), n) for k in sk.people.columns})
+    sk.people.uid[:] = np.arange(n)
+    q = load_life_table()[0]
+    for age in range(80):
+        sk.remove(lc.deaths(sk, RATES, 1.0))
+        lc.age(sk.people, 1.0)
+        if age in (39, 59, 79):
+            expected = n * np.prod(1 - q[: age + 1])
+            assert abs(len(sk.people.age) - expected) < 4 * np.sqrt(expected * (1 - expected / n)) + 1
+
+
+def test_births_follow_background_rules_and_fertile_ages():
+    rows = [
+        {"sex": FEMALE, "age": 30.0, "background": IMMIGRANT, "origin": 5, "partner": 1},   # 0: with an immigrant
+        {"age": 32.0, "background": IMMIGRANT, "origin": 5, "partner": 0, "household": 0},
+        {"sex": FEMALE, "age": 30.0, "background": IMMIGRANT, "origin": 6, "partner": 3},   # 2: with a majority man
+        {"age": 32.0, "partner": 2, "household": 2},
+        {"sex": FEMALE, "age": 30.0, "background": DESCENDANT, "origin": 7, "partner": 5},  # 4: a descendant
+        {"age": 32.0, "background": DESCENDANT, "origin": 7, "partner": 4, "household": 4},
+        {"sex": FEMALE, "age": 60.0, "partner": -1},                                         # 6: past fertile ages
+    ]
+    sk = skeleton(rows)
+    born = lc.births(sk, RATES, n_majority=2, n_descendant=1, dt=1 / 12)
+    p = sk.people
+    assert len(born) == 3
+    by_hh = {int(h): (int(b), int(o)) for h, b, o in zip(p.household[born], p.background[born], p.origin[born])}
+    assert by_hh[0] == (DESCENDANT, 5)          # two immigrant parents: Norwegian-born to immigrant parents
+    assert by_hh[2] == (MAJORITY, 0)            # a Norwegian-born father: the rest of the population
+    assert by_hh[4] == (MAJORITY, 7)            # children of descendants count with the rest, keep the group
+    assert (p.age[born] < 1 / 12).all() and 6 not in p.household[born]
+
+
+def test_young_adults_leave_home_and_adults_do_not():
+    rows = [{"age": 45.0}, {"age": 20.0, "household": 0}, {"age": 15.0, "household": 0}]
+    sk = skeleton(rows)
+    left = lc.leave_home(sk, hazard=50.0, min_age=18, dt=1.0)
+    p = sk.people
+    assert left.tolist() == [1]
+    assert p.household[1] != 0 and p.household[2] == 0 and p.household[0] == 0
+
+
+def test_couples_form_across_sexes_and_move_in_with_the_woman_living_on_her_own():
+    rows = [{"age": 30.0}, {"age": 29.0, "sex": FEMALE}, {"age": 3.0, "household": 1}]
+    sk = skeleton(rows)
+    formed = lc.couples(sk, hazard=100.0, homogamy=0.0, dt=1.0)
+    p = sk.people
+    assert formed == 1
+    assert p.partner[0] == p.uid[1] and p.partner[1] == p.uid[0]
+    assert p.household[0] == p.household[1] == p.household[2] == 1
+
+
+def test_separation_moves_the_man_out_and_children_stay():
+    rows = [{"age": 40.0, "partner": 1}, {"age": 38.0, "sex": FEMALE, "partner": 0, "household": 0},
+            {"age": 8.0, "household": 0}]
+    sk = skeleton(rows)
+    assert lc.separations(sk, hazard=100.0, dt=1.0) == 1
+    p = sk.people
+    assert p.household[0] != 0 and p.household[2] == 0 and (p.partner == -1).all()
+
+
+def test_emigration_takes_whole_households_of_immigrants_only():
+    rows = [{"background": IMMIGRANT, "origin": 1}, {"age": 10.0, "background": DESCENDANT, "origin": 1, "household": 0},
+            {"age": 50.0}]
+    sk = skeleton(rows)
+    emigration = np.zeros(len(ORIGINS))
+    emigration[1] = 1000.0
+    assert sorted(mig.emigrants(sk, emigration, sk.n_households, 1.0).tolist()) == [0, 1]
+
+
+def test_newcomers_arrive_as_households_with_couples_linked():
+    sk = skeleton([{}])
+    rows = mig.arrive(sk, ORIGINS, RATES.tfr, np.full(200, 5), need=np.full(len(ORIGINS), 1e9))
+    p = sk.people
+    assert (p.background[rows] == IMMIGRANT).all() and (p.origin[rows] == 5).all()
+    partnered = rows[p.partner[rows] >= 0]
+    back = lc.rows_of(p, p.partner[partnered])
+    assert (p.partner[back] == p.uid[partnered]).all() and (p.household[back] == p.household[partnered]).all()
+    assert (p.age[rows][p.age[rows] >= 18] <= 70).all()
+
+
+def test_emigration_hazard_gives_the_data_median_residence():
+    for g in range(1, len(ORIGINS)):
+        med = stock_median_residence(RATES.emigration[g], RATES.q_death)
+        assert abs(med - ORIGINS.at[g, "median_years_in_norway"]) <= 1.0
+
+
+@pytest.fixture(scope="module")
+def settled():
+    w = ORIGINS["share_of_immigrants"].to_numpy(float)[1:]
+    w = np.concatenate([[0.0], w / w.sum()])
+    n, n_imm, n_desc = 8000, 1200, 320
+    demo = Demography.create(RATES, ORIGINS, PARAMS, n - n_imm - n_desc, n_desc, n_imm * w)
+    sk = build_skeleton(np.random.default_rng(4), demo, n - n_imm - n_desc, n_desc, w, n_imm, 40)
+    return sk, demo
+
+
+def composition(p):
+    imm = p.background == IMMIGRANT
+    return np.array([(p.background == DESCENDANT).mean(), imm.mean(), (p.age < 18).mean(), (p.age >= 67).mean(),
+                     np.median(p.years_in_norway[imm])])
+
+
+def test_the_skeleton_stands_still_for_twenty_years(settled):
+    """Shares by background and age within 2 points over 20 years; the immigrants' median residence
+    within 20 % (the noise of one 8,000-person population is well inside both)."""
+    sk, demo = settled
+    start = composition(sk.people)
+    for _ in range(20 * 12):
+        demo.advance(sk, lambda: sk.n_households, 1 / 12)
+    end = composition(sk.people)
+    assert np.all(np.abs(end[:4] - start[:4]) < 0.02), (start, end)
+    assert abs(end[4] / start[4] - 1) < 0.2
+    households = np.unique(sk.people.household, return_counts=True)[1]
+    assert 0.3 < (households == 1).mean() < 0.5 and 1.8 < households.mean() < 2.6
+
+
+def test_arrivals_scale_lets_a_group_grow(settled):
+    sk, demo = settled
+    d = Demography.create(RATES, ORIGINS, PARAMS, demo.target_majority, demo.target_descendant, demo.migration.target.copy())
+    d.arrivals_scale[1] = 3.0
+    before = int(((sk.people.background == IMMIGRANT) & (sk.people.origin == 1)).sum())
+    for _ in range(36):
+        d.advance(sk, lambda: sk.n_households, 1 / 12)
+    after = int(((sk.people.background == IMMIGRANT) & (sk.people.origin == 1)).sum())
+    assert after > 1.2 * before
+
+
+def test_bad_life_table_and_fertility_files_name_file_and_field(tmp_path):
+    f = tmp_path / "life.csv"
+    f.write_text("age,q_male,q_female\n0,0.1,0.1\n1,0.1,0.1\n")
+    with pytest.raises(DataFileError, match=r"life\.csv: column age: must list every age"):
+        load_life_table(f)
+    rows = "\n".join(f"{a},0.01,0.01" for a in range(MAX_AGE)) + f"\n{MAX_AGE},0.5,1\n"
+    f.write_text("age,q_male,q_female\n" + rows)
+    with pytest.raises(DataFileError, match=r"column q_male: must be 1 at age"):
+        load_life_table(f)
+    g = tmp_path / "fert.csv"
+    g.write_text("group,tfr\nNorway,1.5\nPoland,-1\n")
+    with pytest.raises(DataFileError, match=r"fert\.csv: row 3 \(Poland\), column tfr: must be a number from 0 to 10"):
+        load_fertility(ORIGINS, g)
+    g.write_text("group,tfr\nNorway,1.5\n")
+    with pytest.raises(DataFileError, match=r"no row for origin group\(s\) Poland"):
+        load_fertility(ORIGINS, g)
