@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from model.model import DugnadModel
-from model.scenario import load_scenario, with_persons
+from model.scenario import load_scenario
 from model.state import IMMIGRANT
 
 SHARES = [("participation", "majority"), ("participation", "immigrant_background"),
@@ -60,7 +60,7 @@ def run(scenario, seed: int, months: int, every: int) -> pd.DataFrame:
 
 
 def drift(args) -> None:
-    sc = with_persons(load_scenario(args.scenario), args.persons)
+    sc = load_scenario(args.scenario, {"population": {"persons": args.persons}})
     months = 12 * args.years
     runs = []
     for seed in range(1, args.seeds + 1):
@@ -69,7 +69,7 @@ def drift(args) -> None:
         print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", flush=True)
     mean = sum(runs) / len(runs)
     print(f"\n## Drift: {args.persons:,} persons, {args.years} years, mean of {args.seeds} seeds\n")
-    print(mean.T.round(3).to_markdown())
+    print(mean.T.round(3).to_string())
     print("\nLargest departure from month 0 (shares: percentage points; ties: % of month 0):")
     for col in mean.columns:
         d = mean[col] - mean[col].iloc[0]
@@ -85,13 +85,13 @@ def drift(args) -> None:
 def sizes(args) -> None:
     out = {}
     for n in [int(x) for x in args.sizes.split(",")]:
-        sc = with_persons(load_scenario(args.scenario), n)
+        sc = load_scenario(args.scenario, {"population": {"persons": n}})
         runs = [run(sc, seed, 12 * args.years, 12 * args.years or 1).iloc[[-1]] for seed in range(1, args.seeds + 1)]
         out[n] = (sum(r.reset_index(drop=True) for r in runs) / len(runs)).iloc[0]
         print(f"{n:,} persons done", flush=True)
     df = pd.DataFrame(out)
     print(f"\n## Size: month {12 * args.years}, mean of {args.seeds} seeds\n")
-    print(df.round(3).to_markdown())
+    print(df.round(3).to_string())
 
 
 def main() -> None:
