@@ -264,6 +264,11 @@ def cmd_run(args) -> int:
     m.timings["total_s"] = wall
     path = write_run(m, out, args.format, scenario_file=str(args.scenario), force=args.force, extra=extra)
     print(summary_text(m, wall))
+    conv = m.convergence
+    if conv.get("converged") is False:
+        print(f"warning: the burn-in ({sc.burn_in_months} months) has not settled: "
+              f"{', '.join(conv['not_converged'])} still trend over its last {conv['months']} months "
+              "(slopes in manifest.json: burn_in_convergence); consider a longer burn_in_months", file=sys.stderr)
     if save_to:
         print(f"State after the burn-in: {save_to}")
     print(f"\nOutput: {path}/  (manifest.json, " + ", ".join(f"{t}.{args.format}" for t in

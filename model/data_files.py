@@ -65,7 +65,7 @@ def _check_columns(df: pd.DataFrame, path: Path, needed: list[str]) -> None:
 
 def _row_name(df: pd.DataFrame, i: int) -> str:
     """How row ``i`` is named in messages: its line in the file and its group or kind."""
-    name = df["group" if "group" in df else "kind"].iloc[i]
+    name = df["place" if "place" in df else "group" if "group" in df else "kind"].iloc[i]
     return f"row {i + 2} ({name})"
 
 
@@ -171,3 +171,74 @@ def load_organisation_kinds(path: str | Path | None = None) -> pd.DataFrame:
             raise DataFileError(f"{path}: {_row_name(df, i)}, columns children_share + all_ages_share: "
                                 f"must add up to at most 1 (got {total:g}); the rest are adults-only organisations")
     return df.set_index("kind").loc[list(KINDS)].reset_index()
+
+
+# ------------------------------------------------------------------------------ geographies
+
+PLACE_COLUMNS = ["geography", "place", "population_share", "immigrant_background_share",
+                 "persons_per_organisation"]
+MAX_PERSONS_PER_ORGANISATION = 100_000   # as ``organisations.persons_per_organisation``
+
+
+def load_places(path: str | Path | None = None, groups: list[str] | None = None) -> pd.DataFrame:
+    """Place profiles of one or more geographies (indicative; verify against SSB before empirical
+    claims): one row per municipality or city district.
+
+    Allowed: ``geography`` and ``place`` non-empty names, each place once per geography;
+    ``population_share`` above 0 and at most 1 (relative weights within a geography, normalised);
+    ``immigrant_background_share`` (immigrants and Norwegian-born to immigrant parents) 0 to 1;
+    ``persons_per_organisation`` above 5 and at most :data:`MAX_PERSONS_PER_ORGANISATION`, or empty
+    (the scenario's ``organisations.persons_per_organisation``); optional ``origin_mix``: empty (the
+    scenario's origin mix) or ``group:weight`` pairs separated by ``;`` with groups of ``groups``
+    (when given) and weights ≥ 0, not all 0. Other columns (``kind``, ``source``, ``note``) are text.
+    The result has a parsed ``mix`` column (a dict or None)."""
+    path = Path(path) if path else DATA_DIR / "places.csv"
+    df = _read_csv(path)
+    if df.empty:
+        raise DataFileError(f"{path}: has no rows; needs one row per place (columns {', '.join(PLACE_COLUMNS)})")
+    _check_columns(df, path, PLACE_COLUMNS)
+    _check_names(df, path, "geography")
+    _check_names(df, path, "place")
+    seen: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(zip(df["geography"], df["place"])):
+        if key in seen:
+            raise DataFileError(f"{path}: row {i + 2}, column place: duplicate place {short(key[1])} in geography "
+                                f"{short(key[0])} (also row {seen[key]}); each place once per geography")
+        seen[key] = i + 2
+    _check_range(df, path, "population_share", 0, 1, lo_open=True)
+    _check_range(df, path, "immigrant_background_share", 0, 1)
+    given = df["persons_per_organisation"].notna().to_numpy()
+    _check_range(df, path, "persons_per_organisation", 5, MAX_PERSONS_PER_ORGANISATION, rows=given, lo_open=True)
+    mixes = []
+    raw_mix = df["origin_mix"] if "origin_mix" in df else [None] * len(df)
+    for i, raw in enumerate(raw_mix):
+        mixes.append(_parse_mix(raw, path, df, i, groups))
+    df["mix"] = mixes
+    return df
+
+
+def _parse_mix(raw, path: Path, df: pd.DataFrame, i: int, groups: list[str] | None) -> dict[str, float] | None:
+    """An ``origin_mix`` cell: None when empty, else {group: weight}."""
+    if raw is None or (not isinstance(raw, str) and pd.isna(raw)) or (isinstance(raw, str) and not raw.strip()):
+        return None
+    where = f"{path}: {_row_name(df, i)}, column origin_mix"
+    if not isinstance(raw, str):
+        raise DataFileError(f"{where}: must be group:weight pairs separated by ';' (got {short(raw)})")
+    out: dict[str, float] = {}
+    for part in raw.split(";"):
+        name, sep, w = part.partition(":")
+        name = name.strip()
+        try:
+            weight = float(w)
+        except ValueError:
+            weight = math.nan
+        if not sep or not name or not math.isfinite(weight) or weight < 0:
+            raise DataFileError(f"{where}: each entry must be group:weight with a weight ≥ 0 (got {short(part)})")
+        if groups is not None and name not in groups:
+            raise DataFileError(f"{where}: unknown origin group {short(name)}; allowed: {', '.join(groups)}")
+        if name in out:
+            raise DataFileError(f"{where}: origin group {short(name)} given twice")
+        out[name] = weight
+    if sum(out.values()) <= 0:
+        raise DataFileError(f"{where}: weights must not all be zero (got {short(raw)})")
+    return out

@@ -45,9 +45,9 @@ DICT_RULES = {
     ("Params", "origins"): "keys: origin groups of the origin-group file; values ≥ 0, not all 0",
 }
 LIST_RULES = {
-    "municipalities": "numbers ≥ 0 below `population.municipalities`",
-    "neighbourhoods": "numbers ≥ 0 below `population.neighbourhoods`",
-    "drop_in_neighbourhoods": "numbers ≥ 0 below `population.neighbourhoods`",
+    "municipalities": "numbers ≥ 0 below `population.municipalities` (with a geography: below its number of places, in file order)",
+    "neighbourhoods": "numbers ≥ 0 below `population.neighbourhoods` (with a geography: the places' neighbourhoods, numbered place by place)",
+    "drop_in_neighbourhoods": "numbers ≥ 0 below `population.neighbourhoods` (with a geography: numbered place by place)",
     "origins": "names from the `group` column of the origin-group file",
     "regions": "names from the `region` column of the origin-group file",
 }

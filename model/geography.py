@@ -4,6 +4,10 @@ Neighbourhoods are spread evenly over municipalities. Immigrant-background house
 with chance ``population.segregation``, in their municipality's immigrant cluster (the first
 :data:`NEIGHBOURHOOD_CLUSTER` of its neighbourhoods; half of them in their origin group's favourite
 neighbourhood there), else anywhere in the municipality; the majority fills the room that is left.
+With a geography (``population.geography`` / ``places_file``, :class:`Geography`) the
+municipalities are the places of a data file (municipalities or city districts), each with its
+population share, immigrant-background share and optional origin mix: households are first given
+a place (:func:`assign_places`), then a neighbourhood inside it by the same rules.
 A household formed by someone leaving home or separating settles near the old one
 (:data:`STAY_NEAR` of them in the same neighbourhood). All assumptions; FACTS §7 describes
 neighbourhoods with high immigrant density.
@@ -11,10 +15,11 @@ neighbourhoods with high immigrant density.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.errors import DugnadError
 from model.state import IMMIGRANT, MAJORITY
 
 NEIGHBOURHOOD_CLUSTER = 0.3  # share of each municipality's neighbourhoods that form the immigrant cluster (assumption)
@@ -31,12 +36,24 @@ class Places:
     favourite: np.ndarray           # per origin row: an index into a municipality's cluster
     segregation: float
     hh_neighbourhood: np.ndarray    # per household
+    names: tuple[str, ...] = ()     # per municipality: the place's name (a geography), else empty
+    arrival_weight: np.ndarray | None = field(default=None)  # per municipality: where newcomers settle (None: uniform)
 
     @classmethod
     def create(cls, n_municipalities: int, n_neighbourhoods: int, n_origins: int, segregation: float, rng) -> Places:
         n_nb = max(n_neighbourhoods, n_municipalities)
         return cls(np.arange(n_nb) % n_municipalities, n_municipalities,
                    rng.integers(0, 10**6, n_origins), segregation, np.empty(0, np.int32))
+
+    @classmethod
+    def from_geography(cls, geo: Geography, n_neighbourhoods: int, n_origins: int, segregation: float, rng) -> Places:
+        """Places of a geography: each place a municipality with its neighbourhoods in a row (place
+        order of the file); newcomers settle by the places' immigrant-background populations."""
+        counts = geo.neighbourhoods(n_neighbourhoods)
+        ib = geo.share * geo.background_share
+        w = ib / ib.sum() if ib.sum() > 0 else geo.share
+        return cls(np.repeat(np.arange(len(counts)), counts), len(counts), rng.integers(0, 10**6, n_origins),
+                   segregation, np.empty(0, np.int32), tuple(geo.places), w)
 
     def neighbourhoods_of(self, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(neighbourhoods of municipality m, its cluster) for one municipality index."""
@@ -47,7 +64,12 @@ class Places:
         """A neighbourhood for each new immigrant-background or majority household (uniform within
         the municipality for the majority; the cluster rule for others)."""
         n = len(origin)
-        mun = rng.integers(0, self.n_municipalities, n) if municipality is None else municipality
+        if municipality is not None:
+            mun = municipality
+        elif self.arrival_weight is not None:
+            mun = rng.choice(self.n_municipalities, n, p=self.arrival_weight)
+        else:
+            mun = rng.integers(0, self.n_municipalities, n)
         out = np.empty(n, np.int64)
         for m in np.unique(mun):
             sel = np.flatnonzero(mun == m)
@@ -79,16 +101,23 @@ class Places:
 
 
 def place_households(places: Places, rng, hh_background: np.ndarray, hh_origin: np.ndarray,
-                     hh_size: np.ndarray) -> np.ndarray:
+                     hh_size: np.ndarray, mun: np.ndarray | None = None) -> np.ndarray:
     """Neighbourhoods for the initial households: immigrant-background ones by the cluster rule,
-    then the majority weighted by the room left (each neighbourhood holding about as many persons)."""
+    then the majority weighted by the room left (each neighbourhood of a municipality holding about
+    as many persons). ``mun``: each household's municipality (a geography); default at random."""
     n_hh = len(hh_background)
     n_nb = len(places.nb_municipality)
-    mun = rng.integers(0, places.n_municipalities, n_hh)
+    if mun is None:
+        mun = rng.integers(0, places.n_municipalities, n_hh)
+        room = np.full(n_nb, hh_size.sum() / n_nb)
+    else:  # each municipality's persons spread evenly over its neighbourhoods
+        per_mun = np.bincount(mun, weights=hh_size, minlength=places.n_municipalities)
+        nb_count = np.bincount(places.nb_municipality, minlength=places.n_municipalities)
+        room = (per_mun / nb_count)[places.nb_municipality]
     nb = np.full(n_hh, -1, np.int64)
     minority = np.flatnonzero(hh_background != MAJORITY)
     nb[minority] = places.settle(rng, hh_origin[minority], hh_background[minority], mun[minority])
-    room = np.full(n_nb, hh_size.sum() / n_nb) - np.bincount(nb[minority], weights=hh_size[minority], minlength=n_nb)
+    room = room - np.bincount(nb[minority], weights=hh_size[minority], minlength=n_nb)
     majority = np.flatnonzero(hh_background == MAJORITY)
     for m in range(places.n_municipalities):
         sel = majority[mun[majority] == m]
@@ -96,6 +125,131 @@ def place_households(places: Places, rng, hh_background: np.ndarray, hh_origin: 
         w = np.maximum(room[nbs], 0.5)
         nb[sel] = nbs[rng.choice(len(nbs), len(sel), p=w / w.sum())]
     return nb
+
+
+# ----------------------------------------------------------------------------- geographies
+
+BACKGROUND_TOLERANCE = 0.03  # how far the scenario's immigrant + descendant share may be from the geography's
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Several municipalities or city districts from a places file (``model/data/places.csv``):
+    per place its population share (normalised), immigrant-background share, persons per
+    organisation (NaN: the scenario's) and origin mix (None: the scenario's)."""
+
+    name: str
+    places: list[str]
+    share: np.ndarray
+    background_share: np.ndarray
+    persons_per_organisation: np.ndarray
+    mix: list[dict[str, float] | None]
+
+    @property
+    def mean_background_share(self) -> float:
+        return float((self.share * self.background_share).sum())
+
+    def neighbourhoods(self, n_neighbourhoods: int) -> np.ndarray:
+        """Neighbourhoods per place: the scenario's persons per neighbourhood applied to the place's
+        population (its share of ``n_neighbourhoods``), at least one."""
+        return np.maximum(1, np.round(n_neighbourhoods * self.share)).astype(np.int64)
+
+    def org_density(self, default: float) -> np.ndarray:
+        """Persons per organisation per place (the scenario's ``default`` where the file has none)."""
+        return np.where(np.isnan(self.persons_per_organisation), default, self.persons_per_organisation)
+
+
+def load_geography(pop, groups: list[str] | None = None) -> Geography | None:
+    """The geography a scenario's population selects (``geography`` in ``places_file`` or the
+    shipped places file), or None for the single-municipality default. A file with one geography
+    needs no name. :class:`DugnadError` for an unknown name; the file's own errors are
+    :class:`model.data_files.DataFileError`."""
+    from model.data_files import load_places
+
+    if pop.geography is None and pop.places_file is None:
+        return None
+    df = load_places(pop.places_file, groups)
+    names = list(dict.fromkeys(df["geography"]))
+    name = pop.geography
+    if name is None:
+        if len(names) != 1:
+            raise DugnadError(f"the places file has several geographies; choose one with population.geography: {', '.join(names)}")
+        name = names[0]
+    if name not in names:
+        raise DugnadError(f"unknown geography; allowed: {', '.join(names)}")
+    d = df[df["geography"] == name]
+    share = d["population_share"].to_numpy(float)
+    return Geography(name, list(d["place"]), share / share.sum(), d["immigrant_background_share"].to_numpy(float),
+                     d["persons_per_organisation"].to_numpy(float), list(d["mix"]))
+
+
+def _ipf(seed: np.ndarray, rows: np.ndarray, cols: np.ndarray, iterations: int = 200) -> np.ndarray:
+    """Scale ``seed`` (places × origin groups) to the row and column sums (iterative proportional
+    fitting); rows and columns with a zero target stay zero."""
+    t = seed.copy()
+    for _ in range(iterations):
+        r = t.sum(axis=1)
+        t *= np.divide(rows, r, out=np.zeros_like(r), where=r > 0)[:, None]
+        c = t.sum(axis=0)
+        t *= np.divide(cols, c, out=np.zeros_like(c), where=c > 0)[None, :]
+    return t
+
+
+def _fill(rng, members: np.ndarray, weight: np.ndarray, quota: np.ndarray) -> np.ndarray:
+    """A place for each household of ``members``: in random order, the households fill the places'
+    ``quota`` (of ``weight``, indexed by household) in turn, so each place gets its quota to within
+    one household. Returned in the order of ``members``."""
+    perm = rng.permutation(len(members))
+    w = weight[members[perm]]
+    mid = np.cumsum(w) - w / 2
+    edges = np.cumsum(quota) / max(quota.sum(), 1e-12) * w.sum()
+    out = np.empty(len(members), np.int64)
+    out[perm] = np.minimum(np.searchsorted(edges, mid, side="right"), len(quota) - 1)
+    return out
+
+
+def assign_places(geo: Geography, rng, hh_background: np.ndarray, hh_origin: np.ndarray, hh_size: np.ndarray,
+                  hh_minority_persons: np.ndarray, national_mix: np.ndarray, groups: list[str]) -> np.ndarray:
+    """A place for each initial household, so that each place gets its population share and its
+    immigrant-background share, and (where the file gives one) its origin mix.
+
+    Immigrant- and descendant-headed households are placed first, origin group by origin group,
+    into quotas fitted (IPF) to the places' immigrant-background persons and the groups' sizes
+    (seed: the place's origin mix, else ``national_mix``, both per origin row named in ``groups``); the immigrant-background members of
+    majority-headed households (partners) are counted in advance. Majority households then fill
+    each place's remaining room. Array code: one pass per origin group."""
+    n_places = len(geo.places)
+    total = hh_size.sum()
+    target = total * geo.share
+    minority = hh_background != MAJORITY
+    ib_total = hh_minority_persons.sum()
+    ib_target = target * geo.background_share
+    if ib_target.sum() > 0:
+        ib_target = np.minimum(ib_target * ib_total / ib_target.sum(), target)
+    # immigrant-background persons living in majority-headed households land with the majority
+    in_majority_hh = hh_minority_persons[~minority].sum()
+    maj_room = np.maximum(target - ib_target, 0)
+    rows = np.maximum(ib_target - in_majority_hh * maj_room / max(maj_room.sum(), 1e-12), 0)
+    n_origins = len(national_mix)
+    cols = np.bincount(hh_origin[minority], weights=hh_minority_persons[minority], minlength=n_origins).astype(float)
+    seed = np.tile(national_mix, (n_places, 1)) + 1e-9
+    for i, m in enumerate(geo.mix):
+        if m:
+            seed[i] = 1e-3 * national_mix + 1e-9
+            for g, w in m.items():
+                seed[i, groups.index(g)] += w / sum(m.values())
+    quota = _ipf(seed, rows, cols)
+    place = np.zeros(len(hh_background), np.int64)
+    for g in np.flatnonzero(cols > 0):
+        members = np.flatnonzero(minority & (hh_origin == g))
+        place[members] = _fill(rng, members, hh_minority_persons.astype(float), quota[:, g])
+    placed = np.bincount(place[minority], weights=hh_size[minority], minlength=n_places)
+    majority = np.flatnonzero(~minority)
+    room = np.maximum(target - placed, 0)
+    if room.sum() <= 0:
+        room = geo.share.copy()
+    place[majority] = _fill(rng, majority, hh_size.astype(float), room)
+    return place
 
 
 # ----------------------------------------------------------------------------- workplaces
@@ -106,11 +260,22 @@ class Workplaces:
     niche: np.ndarray          # per workplace: an immigrant-heavy niche workplace
 
     @classmethod
-    def create(cls, n_employed: int, workplace_size: float, n_municipalities: int, rng) -> Workplaces:
+    def create(cls, n_employed: int, workplace_size: float, n_municipalities: int, rng,
+               weights: np.ndarray | None = None) -> Workplaces:
+        """About ``n_employed / workplace_size`` workplaces, spread evenly over the municipalities
+        or, with ``weights`` (a geography: employed persons per place), in proportion to them (at
+        least one per place)."""
         n = max(1, int(n_employed / workplace_size))
+        if weights is None:
+            mun = np.arange(n) % n_municipalities
+        else:
+            w = np.asarray(weights, float)
+            w = w / w.sum() if w.sum() > 0 else np.full(n_municipalities, 1 / n_municipalities)
+            mun = np.repeat(np.arange(n_municipalities), np.maximum(1, np.round(n * w)).astype(np.int64))
+            n = len(mun)
         niche = np.zeros(n, bool)
         niche[rng.permutation(n)[: max(1, n // 5)]] = True
-        return cls((np.arange(n) % n_municipalities).astype(np.int32), niche)
+        return cls(mun.astype(np.int32), niche)
 
     def __len__(self) -> int:
         return len(self.municipality)

@@ -117,7 +117,7 @@ def snapshot(model) -> list[dict]:
     rows[0]["immigrant_share_members"] = share_of_persons(memb)
     rows[0]["immigrant_share_volunteers"] = share_of_persons(vols)
     rows[0]["immigrant_share_offices"] = share_of_persons(offs)
-    rows[0]["linked_orgs"] = float(model.orgs.linked.mean())
+    rows[0]["linked_orgs"] = float(model.orgs.linked[model.orgs.active].mean()) if model.orgs.active.any() else 0.0
     for r in rows[1:]:
         for k in ("immigrant_share_members", "immigrant_share_volunteers", "immigrant_share_offices", "linked_orgs"):
             r[k] = float("nan")

@@ -68,6 +68,13 @@ class Levers:
             setattr(self, k, np.concatenate([old, np.full(n_persons - len(old), v, old.dtype)]))
         self.n_persons = n_persons
 
+    def grow_orgs(self, n_orgs: int) -> None:
+        """Organisations were founded: organisation levers grow to ``n_orgs`` rows, neutral."""
+        for k, v in self.ORG.items():
+            old = getattr(self, k)
+            setattr(self, k, np.concatenate([old, np.full(n_orgs - len(old), v, old.dtype)]))
+        self.n_orgs = n_orgs
+
     def keep(self, mask: np.ndarray) -> None:
         """Persons left: keep the rows of those who stay."""
         for k in self.PERSON:

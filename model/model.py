@@ -11,6 +11,7 @@ import numpy as np
 
 from model.agents import Municipality, Organisation, Person
 from model.benefits import BenefitLog
+from model.convergence import WINDOW, BurnInMonitor
 from model.demography import migration as mig
 from model.demography.life_course import rows_of
 from model.indicators import Observer
@@ -80,11 +81,15 @@ class DugnadModel(mesa.Model):
         self.observer = Observer(self)
         self.recording = False
         t0 = time.perf_counter()
+        monitor = BurnInMonitor()
         if burn_in:
-            for _ in range(scenario.burn_in_months):
+            for i in range(scenario.burn_in_months):
                 self.step()
+                if i >= scenario.burn_in_months - WINDOW:
+                    monitor.record(self)
                 if progress:
                     progress(1)
+        self.convergence = monitor.report()
         self.timings["burn_in_s"] = time.perf_counter() - t0
         self.recording = True
         self.observer.collect()
@@ -172,7 +177,7 @@ class DugnadModel(mesa.Model):
         """Organisations with a linking tie, grouped by municipality (the municipal channel)."""
         if self._linked is None:
             o = self.orgs
-            ids = np.flatnonzero(o.linked)
+            ids = np.flatnonzero(o.linked & o.active)
             self._linked = groups(o.municipality[ids], ids, self.n_municipalities)
         return self._linked
 
@@ -193,15 +198,37 @@ class DugnadModel(mesa.Model):
         return self._people_groups()[0]
 
     def _index_places(self) -> None:
+        """Organisations by neighbourhood and municipality, for those who look for one; folded
+        organisations (``orgs.active`` false) are left out. Redone when organisations fold or are
+        founded (:mod:`model.mechanisms.organisations`)."""
         o = self.orgs
         n_nb = len(self.nb_municipality)
-        self.org_nb_groups = groups(o.neighbourhood, np.arange(len(o)), n_nb)
-        youth = np.flatnonzero(o.age_profile != ADULTS_ONLY)
+        alive = np.flatnonzero(o.active)
+        self.org_nb_groups = groups(o.neighbourhood[alive], alive, n_nb)
+        youth = np.flatnonzero((o.age_profile != ADULTS_ONLY) & o.active)
         self.youth_org_nb_groups = groups(o.neighbourhood[youth], youth, n_nb)
         self.youth_org_mun_groups = groups(o.municipality[youth], youth, self.n_municipalities)
         self.minority_orgs: dict[tuple[int, int], list[int]] = {}
-        for i in np.flatnonzero(o.origin >= 0):
+        for i in np.flatnonzero((o.origin >= 0) & o.active):
             self.minority_orgs.setdefault((int(o.municipality[i]), int(o.origin[i])), []).append(int(i))
+
+    def orgs_added(self, ids: np.ndarray) -> None:
+        """Organisations ``ids`` were appended to ``self.orgs`` (founding): every per-organisation
+        store grows — levers, interventions' per-organisation state, the Mesa agents and the
+        indexes by place (ids are never reused)."""
+        ids = np.asarray(ids, np.int64)
+        n = len(self.orgs)
+        self.levers.grow_orgs(n)
+        for intervention in self.interventions:
+            intervention.grow_orgs(n)
+        Organisation.create_agents(self, len(ids), idx=ids)
+        self.orgs_changed()
+
+    def orgs_changed(self) -> None:
+        """Organisations were founded or folded: rebuild the indexes that choose among them."""
+        self._index_places()
+        self._linked = None
+        self._roster = None
 
     def random_adult_in_household(self, households: np.ndarray) -> np.ndarray:
         return random_in_group(self._people_groups()[1], np.asarray(households, np.int64), self.rng)

@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 
 
 def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFrame, nb_municipality: np.ndarray,
-               n_municipalities: int, rng) -> Orgs:
+               n_municipalities: int, rng, persons_per_org: np.ndarray | None = None) -> Orgs:
     """The organisation landscape of FACTS §6: about one per ``persons_per_organisation`` inhabitants;
     minority organisations per origin group present, congregations per tradition, the rest sport,
-    culture and humanitarian by ``kind_shares``, and one volunteer centre per municipality."""
+    culture and humanitarian by ``kind_shares``, and volunteer centres by population served
+    (:func:`volunteer_centres`, in the most populous neighbourhoods of each municipality)."""
     kinds = kinds.set_index("kind")
     op = sc.organisations
     n = len(p)
@@ -36,38 +37,25 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
     rows: list[dict] = []
 
     def add(kind: str, nb: int, origin: int = -1, tradition: int = -1, minority: bool = False) -> None:
-        k = kinds.loc[kind]
-        informal = rng.random() < (op.informal_share_minority if minority else op.informal_share_majority)
-        if kind in ("volunteer_centre", "religious") and not minority:
-            informal = False
-        u = rng.random()
-        profile = CHILDREN if u < k["children_share"] else (ALL_AGES if u < k["children_share"] + k["all_ages_share"] else ADULTS_ONLY)
-        linked = rng.random() < (op.linked_share_minority if minority else op.linked_share_majority)
-        if kind == "volunteer_centre":
-            linked = True
-        jitter = rng.lognormal(0, 0.3)
-        rows.append(dict(
-            kind=kind, neighbourhood=nb, municipality=int(nb_municipality[nb]), formal=not informal,
-            minority=minority, origin=origin, tradition=tradition, age_profile=profile,
-            # informal groups collect no membership fee (assumption)
-            fee_adult=0.0 if informal else float(k["fee_adult"]) * jitter,
-            fee_child=0.0 if informal else float(k["fee_child"]) * jitter,
-            language_demand=float(np.clip(k["language_demand"] + rng.normal(0, 0.08), 0, 1)),
-            commitment=float(np.clip(k["commitment"] + rng.normal(0, 0.08), 0, 1)),
-            board_size=op.board_size if not informal else 2,
-            openness=min(1.0, op.openness * float(k["openness_multiplier"])),
-            linked=linked, size_target=float(k["mean_size"]) * rng.lognormal(0, 0.5),
-        ))
+        rows.append(org_row(op, kinds, kind, nb, int(nb_municipality[nb]), rng, origin, tradition, minority,
+                            since=-sc.burn_in_months))
 
     def pick_nb(weights: np.ndarray) -> int:
         return int(rng.choice(n_nb, p=weights / weights.sum()))
 
-    n_total = max(1, round(n / op.persons_per_organisation))
+    # geography (model/geography.py): persons per organisation per municipality, else one value
+    if persons_per_org is None:
+        n_total = max(1, round(n / op.persons_per_organisation))
+        nb_org_weight = nb_pop
+    else:
+        mun_pop = np.bincount(p.municipality, minlength=n_municipalities)
+        n_total = max(1, round(float((mun_pop / persons_per_org).sum())))
+        nb_org_weight = nb_pop / persons_per_org[nb_municipality]  # denser where fewer persons per organisation
     # minority organisations: per origin group present, by its number of immigrants (FACTS §1, §4.5)
     for o in range(1, len(origins)):
         members = (p.origin == o) & (p.background != MAJORITY)
         cnt = int(members.sum())
-        if cnt < 30:
+        if cnt < op.minority_min_group:
             continue
         k = max(1, round(cnt / op.minority_per_immigrants))
         w_nb = np.bincount(p.neighbourhood[members], minlength=n_nb).astype(float)
@@ -95,10 +83,60 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
         counts = rng.multinomial(n_rest, np.array([shares[k] for k in kk]) / sum(shares.values()))
         for kind, c in zip(kk, counts):
             for _ in range(c):
-                add(kind, pick_nb(nb_pop + 1e-9))
-    for m in range(n_municipalities):  # one volunteer centre per municipality
+                add(kind, pick_nb(nb_org_weight + 1e-9))
+    for m in range(n_municipalities):  # volunteer centres by population served, at least one per municipality
         nbs = np.flatnonzero(nb_municipality == m)
-        add("volunteer_centre", int(nbs[np.argmax(nb_pop[nbs])]))
+        for nb in nbs[np.argsort(-nb_pop[nbs], kind="stable")][:volunteer_centres(op, nb_pop[nbs].sum())]:
+            add("volunteer_centre", int(nb))
+    return orgs_from_rows(rows)
+
+
+def volunteer_centres(op, inhabitants: float) -> int:
+    """Volunteer centres of a municipality: one per ``persons_per_volunteer_centre`` inhabitants,
+    at least one (about 480 centres for 5.5 million inhabitants, FACTS §1)."""
+    return max(1, round(inhabitants / op.persons_per_volunteer_centre))
+
+
+def size_target(op, mean_size: float, rng) -> float:
+    """An organisation's typical size: lognormal with spread ``size_dispersion`` and mean
+    ``mean_size`` of its kind, so most are small and a few large (FACTS §6)."""
+    sd = op.size_dispersion
+    return float(mean_size * rng.lognormal(-0.5 * sd * sd, sd))
+
+
+def org_row(op, kinds: pd.DataFrame, kind: str, nb: int, municipality: int, rng, origin: int = -1,
+            tradition: int = -1, minority: bool = False, since: int = 0) -> dict:
+    """One new organisation of ``kind`` in neighbourhood ``nb``: fees, demands, age profile, board
+    size, openness and typical size drawn from its kind's profile (``kinds`` indexed by kind)."""
+    k = kinds.loc[kind]
+    informal = rng.random() < (op.informal_share_minority if minority else op.informal_share_majority)
+    if kind in ("volunteer_centre", "religious") and not minority:
+        informal = False
+    u = rng.random()
+    profile = CHILDREN if u < k["children_share"] else (ALL_AGES if u < k["children_share"] + k["all_ages_share"] else ADULTS_ONLY)
+    linked = rng.random() < (op.linked_share_minority if minority else op.linked_share_majority)
+    if kind == "volunteer_centre":
+        linked = True
+    jitter = rng.lognormal(0, 0.3)
+    board = op.board_size if not informal else 2
+    return dict(
+        kind=kind, neighbourhood=nb, municipality=municipality, formal=not informal,
+        minority=minority, origin=origin, tradition=tradition, age_profile=profile,
+        # informal groups collect no membership fee (assumption)
+        fee_adult=0.0 if informal else float(k["fee_adult"]) * jitter,
+        fee_child=0.0 if informal else float(k["fee_child"]) * jitter,
+        language_demand=float(np.clip(k["language_demand"] + rng.normal(0, 0.08), 0, 1)),
+        commitment=float(np.clip(k["commitment"] + rng.normal(0, 0.08), 0, 1)),
+        board_size=board,
+        openness=min(1.0, op.openness * float(k["openness_multiplier"])),
+        # at least its board and a handful of members (assumption): no organisation aims to fold
+        linked=linked, size_target=max(board + 5.0, size_target(op, float(k["mean_size"]), rng)),
+        active=True, founded=since, thin_months=0,
+    )
+
+
+def orgs_from_rows(rows: list[dict]) -> Orgs:
+    """The ``Orgs`` columns of a list of :func:`org_row` rows."""
     df = pd.DataFrame(rows)
     col = lambda name, dt: np.array(df[name], dtype=dt)
     return Orgs(
@@ -111,6 +149,7 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
         commitment=col("commitment", np.float32), board_size=col("board_size", np.int16),
         openness=col("openness", np.float32), linked=col("linked", bool),
         size_target=col("size_target", np.float32), meet_factor=np.ones(len(df), np.float32),
+        active=col("active", bool), founded=col("founded", np.int32), thin_months=col("thin_months", np.int16),
     )
 
 
@@ -125,11 +164,12 @@ def eligible_for_board(p: People, orgs: Orgs, o: int) -> np.ndarray:
     return ok
 
 
-def found_boards(p: People, orgs: Orgs, rng, since: int) -> None:
-    """Each organisation starts with its board, drawn from its neighbourhood (then municipality)
-    among people with the highest dugnad literacy — the self-recruiting core (FACTS §4.3)."""
+def found_boards(p: People, orgs: Orgs, rng, since: int, ids: np.ndarray | None = None) -> None:
+    """Each organisation (all, or those in ``ids``) starts with its board, drawn from its
+    neighbourhood (then municipality) among people with the highest dugnad literacy — the
+    self-recruiting core (FACTS §4.3)."""
     free_slots = (p.mem_org < 0).sum(axis=1)
-    for o in range(len(orgs)):
+    for o in (range(len(orgs)) if ids is None else ids):
         ok = eligible_for_board(p, orgs, o) & (free_slots > 0)
         near = ok & (p.neighbourhood == orgs.neighbourhood[o])
         pool = np.flatnonzero(near if near.sum() >= orgs.board_size[o] else ok)
@@ -142,3 +182,22 @@ def found_boards(p: People, orgs: Orgs, rng, since: int) -> None:
             slot = int(np.argmax(p.mem_org[i] < 0))
             p.mem_org[i, slot], p.mem_role[i, slot], p.mem_since[i, slot] = o, OFFICE, since
             free_slots[i] -= 1
+
+
+def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minority: bool = False) -> np.ndarray:
+    """Found new organisations of ``kind``, one in each of ``neighbourhoods`` (of ``origin`` for
+    minority organisations): rows appended to ``model.orgs`` with a board drawn as at the start
+    (:func:`found_boards`); every per-organisation store grows (``model.orgs_added``). Returns the
+    new organisation ids."""
+    nbs = np.asarray(neighbourhoods, np.int64)
+    if not len(nbs):
+        return np.empty(0, np.int64)
+    kinds = model.world.kinds.set_index("kind")
+    op = model.params.organisations
+    rows = [org_row(op, kinds, kind, int(nb), int(model.nb_municipality[nb]), model.rng, origin, -1, minority,
+                    since=model.month) for nb in nbs]
+    new = orgs_from_rows(rows)
+    ids = model.orgs.extend(**{c: getattr(new, c) for c in model.orgs.columns})
+    found_boards(model.people, model.orgs, model.rng, since=model.month, ids=ids)
+    model.orgs_added(ids)
+    return ids

@@ -123,6 +123,8 @@ def organisations_table(model) -> pd.DataFrame:
         "board_size": o.board_size.astype(np.int64),
         "openness": o.openness.astype(np.float64),
         "linked": o.linked.copy(),
+        "active": o.active.copy(),
+        "founded_month": o.founded.astype(np.int64),
         "participants": count(np.ones(len(R), bool)),
         "immigrant_participants": count(np.ones(len(R), bool), True),
         "members": count(memb),
@@ -205,7 +207,7 @@ def population_summary(model) -> dict:
         "descendant_share": float((p.background == 2).mean()),
         "neighbourhoods": int(n_nb), "municipalities": int(model.n_municipalities),
         "dissimilarity_index": float(0.5 * np.abs(a - b).sum()),
-        "organisations": len(model.orgs), "workplaces": len(model.workplaces),
+        "organisations": int(model.orgs.active.sum()), "organisations_folded": int((~model.orgs.active).sum()), "workplaces": len(model.workplaces),
     }
 
 
@@ -233,6 +235,8 @@ def manifest(model, scenario_file: str | None, extra: dict | None = None) -> dic
         "git": git_revision(),
         "command": sys.argv,
         "timings_s": {k: round(v, 4) for k, v in model.timings.items()},
+        "burn_in_convergence": getattr(model, "convergence", None),
+        "demography_events": dict(getattr(model, "demography_events", {})),
         "mechanism_s": {k: round(v, 4) for k, v in model.mechanism_seconds.items()},
         "population": population_summary(model),
         "interventions": interventions_summary(model),

@@ -22,10 +22,10 @@ from model.demography.rates import load_rates
 from model.demography.skeleton import build_skeleton
 from model.demography.society import Demography
 from model.errors import DugnadError
-from model.geography import Places, Workplaces, place_households
+from model.geography import Geography, Places, Workplaces, assign_places, load_geography, place_households
 from model.network import TieStore
 from model.organisations import build_orgs, found_boards
-from model.state import IMMIGRANT, Orgs, People
+from model.state import IMMIGRANT, MAJORITY, Orgs, People
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
@@ -69,22 +69,32 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
     sk = build_skeleton(rng, demo, n_maj, n_desc, w, n_imm, sc.demography.spin_up_years)
     s = {k: getattr(sk.people, k) for k in sk.people.columns}
     s["household"] = np.unique(s["household"], return_inverse=True)[1]
-    places = Places.create(pop.municipalities, pop.neighbourhoods, len(origins), pop.segregation, rng)
-    places.hh_neighbourhood = _place(places, rng, s).astype(np.int32)
+    geo = load_geography(pop, list(origins["group"]))
+    if geo is None:
+        places = Places.create(pop.municipalities, pop.neighbourhoods, len(origins), pop.segregation, rng)
+        places.hh_neighbourhood = _place(places, rng, s).astype(np.int32)
+    else:
+        places = Places.from_geography(geo, pop.neighbourhoods, len(origins), pop.segregation, rng)
+        places.hh_neighbourhood = _place(places, rng, s, geo, w, list(origins["group"])).astype(np.int32)
     s["neighbourhood"] = places.hh_neighbourhood[s["household"]]
     s["municipality"] = places.nb_municipality[s["neighbourhood"]]
     people = People(**traits.draw(sc, origins, s, rng, "settled"))
-    work = Workplaces.create(int(people.employed.sum()), pop.workplace_size, places.n_municipalities, rng)
+    employed_per_place = None if geo is None else np.bincount(people.municipality[people.employed], minlength=places.n_municipalities)
+    work = Workplaces.create(int(people.employed.sum()), pop.workplace_size, places.n_municipalities, rng, employed_per_place)
     work.assign(people, np.flatnonzero(people.employed), pop.workplace_segregation, rng)
-    orgs = build_orgs(sc, people, kinds, origins, places.nb_municipality, places.n_municipalities, rng)
+    density = None if geo is None else geo.org_density(sc.organisations.persons_per_organisation)
+    orgs = build_orgs(sc, people, kinds, origins, places.nb_municipality, places.n_municipalities, rng,
+                      persons_per_org=density)
     found_boards(people, orgs, rng, since=-sc.burn_in_months - sc.ladder.office_min_months)
     ties = TieStore(len(people))
     initial_ties(sc, people, ties, len(places.nb_municipality), rng)
     return World(people, orgs, ties, origins, kinds, places, work, demo, sk.next_uid)
 
 
-def _place(places: Places, rng, s: dict[str, np.ndarray]) -> np.ndarray:
-    """Neighbourhood per household: the household's kind is its oldest member's background."""
+def _place(places: Places, rng, s: dict[str, np.ndarray], geo: Geography | None = None,
+           national_mix: np.ndarray | None = None, groups: list[str] | None = None) -> np.ndarray:
+    """Neighbourhood per household: the household's kind is its oldest member's background. With a
+    geography, each household first gets its place (:func:`model.geography.assign_places`)."""
     n_hh = int(s["household"].max()) + 1
     order = np.lexsort((-s["age"], s["household"]))
     first = order[np.r_[True, s["household"][order][1:] != s["household"][order][:-1]]]
@@ -92,7 +102,11 @@ def _place(places: Places, rng, s: dict[str, np.ndarray]) -> np.ndarray:
     bg[s["household"][first]] = np.where(s["background"][first] == IMMIGRANT, IMMIGRANT, s["background"][first])
     origin[s["household"][first]] = s["origin"][first]
     size = np.bincount(s["household"], minlength=n_hh).astype(float)
-    return place_households(places, rng, bg, origin, size)
+    if geo is None:
+        return place_households(places, rng, bg, origin, size)
+    minority_persons = np.bincount(s["household"], weights=s["background"] != MAJORITY, minlength=n_hh)
+    mun = assign_places(geo, rng, bg, origin, size, minority_persons, national_mix, groups)
+    return place_households(places, rng, bg, origin, size, mun)
 
 
 def initial_ties(sc: Scenario, p: People, ties: TieStore, n_neighbourhoods: int, rng) -> None:

@@ -58,3 +58,21 @@ def random_in_group(grouped: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np
     ok = size[keys] > 0
     out[ok] = members[start[keys[ok]] + (rng.random(int(ok.sum())) * size[keys[ok]]).astype(np.int64)]
     return out
+
+
+def weighted_in_group(grouped: tuple[np.ndarray, np.ndarray, np.ndarray], weights: np.ndarray, keys: np.ndarray,
+                      rng: np.random.Generator) -> np.ndarray:
+    """For each key, a member of that group drawn with chance proportional to ``weights[member]``
+    (-1 where the group is empty or has no weight)."""
+    members, start, size = grouped
+    out = np.full(len(keys), -1, np.int64)
+    if not len(members):
+        return out
+    cw = np.cumsum(np.asarray(weights, np.float64)[members])
+    lo = np.where(start[keys] > 0, cw[np.maximum(start[keys] - 1, 0)], 0.0)
+    hi = np.where(size[keys] > 0, cw[np.minimum(start[keys] + size[keys] - 1, len(cw) - 1)], lo)
+    ok = (size[keys] > 0) & (hi > lo)
+    x = lo[ok] + rng.random(int(ok.sum())) * (hi[ok] - lo[ok])
+    idx = np.searchsorted(cw, x, side="right")
+    out[ok] = members[np.clip(idx, start[keys[ok]], start[keys[ok]] + size[keys[ok]] - 1)]
+    return out

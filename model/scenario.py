@@ -45,8 +45,10 @@ class PopulationParams(Section):
     descendant_share: float = P(0.04, "data", "share Norwegian-born to immigrant parents (Norway 2021: ~4%)", ge=0.0, le=0.5)
     origin_mix: dict[str, Weight] | None = P(None, "data", "weights per origin group; default: share_of_immigrants in origin_groups.csv")
     origin_groups_file: str | None = P(None, "data", "path to an origin-group CSV (relative to the scenario file); default: the shipped model/data/origin_groups.csv")
-    municipalities: int = P(1, "assumption", "number of municipalities", ge=1, le=500)
-    neighbourhoods: int = P(12, "assumption", "neighbourhoods in all (spread over municipalities)", ge=1, le=MAX_NEIGHBOURHOODS)
+    municipalities: int = P(1, "assumption", "number of municipalities (without a geography; leave at 1 with one)", ge=1, le=500)
+    neighbourhoods: int = P(12, "assumption", "neighbourhoods in all (spread over municipalities); with a geography each place gets its population share of them, at least one", ge=1, le=MAX_NEIGHBOURHOODS)
+    geography: str | None = P(None, "data", "several municipalities or city districts in one run: the name of a geography in the places file (shipped model/data/places.csv: oslo = Oslo's 15 districts, municipality_types = a large city, a mid-size town and a rural municipality); each place gets its population share of `persons`, its immigrant-background share and origin mix, and its persons per organisation; default: one or more identical municipalities (`municipalities`)")
+    places_file: str | None = P(None, "data", "path to a places CSV (relative to the scenario file) with the columns of model/data/places.csv; default: the shipped file. A file with one geography needs no `geography`")
     segregation: float = P(0.4, "assumption", "residential segregation: 0 = households placed at random, 1 = immigrant households only in their group's cluster of neighbourhoods", ge=0.0, le=1.0)
     workplace_size: float = P(25.0, "assumption", "mean persons per workplace", gt=1.0, le=10_000)
     workplace_segregation: float = P(0.3, "assumption", "chance an immigrant's workplace is drawn among immigrant-heavy workplaces (ethnic niches)", ge=0.0, le=1.0)
@@ -90,7 +92,7 @@ class OrganisationParams(Section):
     persons_per_organisation: float = P(55.0, "data", "inhabitants per voluntary organisation (Norway ~50–55)", gt=5, le=100_000)
     kind_shares: dict[str, Weight] = P(
         {"sport": 0.3375, "culture": 0.405, "religious": 0.10, "humanitarian": 0.1575},
-        "assumption", "relative weights of sport, culture, religious and humanitarian organisations, normalised to sum 1 (fractions or percentages alike; sports, leisure and culture dominate). Congregations get their share of all organisations; sport, culture and humanitarian organisations share what minority organisations and congregations leave, in proportion to their weights; one volunteer centre per municipality comes on top")
+        "assumption", "relative weights of sport, culture, religious and humanitarian organisations, normalised to sum 1 (fractions or percentages alike; sports, leisure and culture dominate). Congregations get their share of all organisations; sport, culture and humanitarian organisations share what minority organisations and congregations leave, in proportion to their weights; volunteer centres (persons_per_volunteer_centre) come on top")
     minority_per_immigrants: float = P(250.0, "assumption", "immigrants of one origin group per minority organisation of that group (at least one for a group present)", gt=1, le=1_000_000)
     board_size: int = P(5, "assumption", "office holders of a formal organisation (informal: 2)", ge=1, le=30)
     openness: float = P(0.1, "free", "chance per asking event that a recruiter asks outside own ties (recruitment openness)", ge=0, le=1)
@@ -98,6 +100,13 @@ class OrganisationParams(Section):
     linked_share_minority: float = P(0.15, "data", "same for minority organisations (weakly linked; FACTS §1, §4.5)", ge=0, le=1)
     informal_share_minority: float = P(0.6, "data", "share of minority organisations that are informal (FACTS §4.5)", ge=0, le=1)
     informal_share_majority: float = P(0.1, "assumption", "share of majority organisations that are informal", ge=0, le=1)
+    size_dispersion: float = P(1.3, "assumption", "spread (log-sd) of an organisation's typical size around its kind's mean_size: lognormal, so most organisations are small (a few dozen) and a few large (FACTS §6)", ge=0, le=3)
+    persons_per_volunteer_centre: float = P(11_000.0, "data", "inhabitants per volunteer centre in a municipality, at least one each (about 480 centres for 5.5 million inhabitants)", ge=100, le=10_000_000)
+    minority_min_group: int = P(30, "assumption", "immigrants of an origin group (in the country at the start, in a municipality when founding) below which the group has no organisation of its own", ge=1, le=1_000_000)
+    founding: bool = P(True, "assumption", "organisations fold and are founded during the run (model.mechanisms.organisations); false keeps the starting landscape")
+    fold_min_members: int = P(2, "assumption", "an organisation is thin while it has fewer active persons than its board size plus this many", ge=0, le=1000)
+    fold_months: int = P(12, "assumption", "consecutive thin months after which an organisation folds", ge=1, le=600)
+    found_rate: float = P(0.05, "assumption", "monthly chance of founding per missing organisation, where a municipality has fewer sport, culture or humanitarian organisations per inhabitant than the starting landscape, or an origin group fewer of its own than one per minority_per_immigrants", ge=0, le=1)
 
 
 class RecruitmentParams(Section):
@@ -216,7 +225,7 @@ class Scenario(Section):
     description: str = P("", "assumption", "what question the scenario asks")
     seed: int = P(1, "assumption", "seed of the model's single random generator", ge=0, le=2**63 - 1)
     months: int = P(120, "assumption", "months simulated and recorded after burn-in", ge=0, le=1200)
-    burn_in_months: int = P(120, "assumption", "months run before month 0 so memberships and ties emerge from the mechanisms", ge=0, le=600)
+    burn_in_months: int = P(360, "assumption", "months run before month 0 so that households, memberships and ties reach the steady state the baseline keeps (the tie network and participation settle over about 20–25 years; benchmarks/stationarity.py; the manifest reports a convergence diagnostic)", ge=0, le=600)
     population: PopulationParams = PopulationParams()
     demography: DemographyParams = DemographyParams()
     economy: EconomyParams = EconomyParams()
@@ -281,6 +290,10 @@ def _validate_references(s: Scenario) -> list[tuple[tuple, str, Any]]:
     regions = sorted(set(origins["region"][1:]))
     n_mun = s.population.municipalities
     n_nb = max(s.population.neighbourhoods, n_mun)
+    geo_problems, layout = _validate_geography(s, list(origins["group"]))
+    out += geo_problems
+    if layout is not None:
+        n_mun, n_nb = layout
     if s.population.origin_mix is not None:
         for k in s.population.origin_mix:
             if k not in groups:
@@ -322,6 +335,33 @@ def _validate_references(s: Scenario) -> list[tuple[tuple, str, Any]]:
                 if g not in groups:
                     out.append(((*loc, "origins", g), f"unknown origin group; allowed: {', '.join(groups)}", g))
     return out
+
+
+def _validate_geography(s: Scenario, groups: list[str]) -> tuple[list[tuple[tuple, str, Any]], tuple[int, int] | None]:
+    """Problems with the scenario's geography, and (places, neighbourhoods) when it has a usable one."""
+    from model.data_files import DataFileError
+    from model.geography import BACKGROUND_TOLERANCE, load_geography
+
+    pop = s.population
+    if pop.geography is None and pop.places_file is None:
+        return [], None
+    try:
+        geo = load_geography(pop, groups)
+    except DataFileError as e:
+        f = pop.places_file or "model/data/places.csv"
+        return [(("population", "places_file"), f"cannot use the places file: {e}", f)], None
+    except DugnadError as e:
+        return [(("population", "geography"), str(e), pop.geography)], None
+    out = []
+    if pop.municipalities != 1:
+        out.append((("population", "municipalities"), f"a geography sets the municipalities (its {len(geo.places)} places); leave municipalities at 1", pop.municipalities))
+    total = pop.immigrant_share + pop.descendant_share
+    if abs(total - geo.mean_background_share) > BACKGROUND_TOLERANCE + 1e-9:
+        out.append((("population", "immigrant_share"),
+                    f"immigrant_share + descendant_share = {total:.3f}, but geography {geo.name!r} has "
+                    f"{geo.mean_background_share:.3f} of immigrant background on average; set them to add up to "
+                    f"within {BACKGROUND_TOLERANCE} of it", pop.immigrant_share))
+    return out, (len(geo.places), int(geo.neighbourhoods(pop.neighbourhoods).sum()))
 
 
 # --------------------------------------------------------------------------------------- loading
@@ -510,11 +550,13 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     path = Path(path)
     data, origin = _resolve(path, ())
     pop = data.get("population")
-    if isinstance(pop, dict) and isinstance(pop.get("origin_groups_file"), str):
-        f = pop["origin_groups_file"]
-        src = (_owner(origin, ("population", "origin_groups_file")) or (path, ""))[0]
-        if not Path(f).is_absolute():
-            data["population"] = {**pop, "origin_groups_file": str(Path(src).parent / f)}
+    for key in ("origin_groups_file", "places_file"):  # paths relative to the file that sets them
+        pop = data.get("population")
+        if isinstance(pop, dict) and isinstance(pop.get(key), str):
+            f = pop[key]
+            src = (_owner(origin, ("population", key)) or (path, ""))[0]
+            if not Path(f).is_absolute():
+                data["population"] = {**pop, key: str(Path(src).parent / f)}
     if overrides:
         overrides = _keep_density(data, overrides)
         data = _merge(data, overrides)

@@ -25,7 +25,7 @@ def summary_text(model, wall_s: float | None = None) -> str:
     lines = []
     took = f", {wall_s:.1f} s" if wall_s is not None else ""
     lines.append(f"Dugnad — scenario '{sc.name}', seed {model.seed}: {pop:,} persons, "
-                 f"{len(model.orgs)} organisations, month {model.month} (after {sc.burn_in_months} burn-in months){took}")
+                 f"{int(model.orgs.active.sum())} organisations, month {model.month} (after {sc.burn_in_months} burn-in months){took}")
     lines.append("")
     w = 34
     lines.append(f"{'':{w}}" + "".join(f"{h:>14}" for h in HEAD))

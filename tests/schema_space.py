@@ -32,11 +32,11 @@ REGIONS = sorted(set(ORIGINS["region"][1:]))
 # Keys of dict-valued fields and the names lists of strings may hold, by field name. A new dict or
 # string-list field fails `test_every_field_has_a_finite_range` until it is added here.
 DICT_KEYS = {"kind_shares": ["sport", "culture", "religious", "humanitarian"], "meet_rate": list(FOCI),
-             "origin_mix": GROUPS, "origins": GROUPS, "efficiency": list(KINDS)}
+             "origin_mix": GROUPS, "origins": GROUPS, "efficiency": list(KINDS), "arrivals_scale": GROUPS}
 STR_LISTS = {"origins": GROUPS, "regions": REGIONS}
 FREE_TEXT = {"description"}
 NAMES = {"name"}
-NOT_GENERATED = {"origin_groups_file", "type"}   # a path (tested in the loader tests); the tag
+NOT_GENERATED = {"origin_groups_file", "places_file", "geography", "type"}   # paths and a file's names (tested in the loader and geography tests); the tag
 
 # Small values for the fields that set a run's size; their full ranges are checked by loading.
 SIZE = {("population", "persons"): (20, 400), ("months",): (0, 3), ("burn_in_months",): (0, 3),

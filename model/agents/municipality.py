@@ -20,4 +20,4 @@ class Municipality(mesa.Agent):
     @property
     def linked_organisations(self):
         o = self.model.orgs
-        return [i for i in range(len(o)) if o.municipality[i] == self.idx and o.linked[i]]
+        return [i for i in range(len(o)) if o.municipality[i] == self.idx and o.linked[i] and o.active[i]]

@@ -48,12 +48,17 @@ def rows_of(p, uids: np.ndarray) -> np.ndarray:
     return np.where(ok, pos, -1)
 
 
+def household_max(household: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per person, the largest value in their household (``ufunc.at`` is fast only when the
+    output has the values' dtype, hence the matching array)."""
+    top = np.full(int(household.max()) + 1 if len(household) else 0, -np.inf, values.dtype)
+    np.maximum.at(top, household, values)
+    return top[household]
+
+
 def lives_with_parents(p) -> np.ndarray:
     """Persons under 30 without a partner whose household has an adult at least 16 years older."""
-    n_hh = int(p.household.max()) + 1 if len(p.household) else 0
-    oldest = np.full(n_hh, -1.0)
-    np.maximum.at(oldest, p.household, p.age)
-    return (p.age < 30) & (p.partner == NO_PARTNER) & (oldest[p.household] >= p.age + 16)
+    return (p.age < 30) & (p.partner == NO_PARTNER) & (household_max(p.household, p.age) >= p.age + 16)
 
 
 def household_has_adult(p, n_households: int) -> np.ndarray:

@@ -112,6 +112,8 @@ def arrive(pop: Population, origins: pd.DataFrame, tfr: np.ndarray, origin_rows:
 def _enough(origin_rows: np.ndarray, size: np.ndarray, need: np.ndarray) -> np.ndarray:
     """Households to keep: within each group (in the order given), those that start before the
     group's persons reach ``need``."""
+    if not len(origin_rows):
+        return np.zeros(0, bool)
     order = np.argsort(origin_rows, kind="stable")
     g, s = origin_rows[order], size[order]
     cum = np.cumsum(s)

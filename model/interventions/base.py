@@ -53,6 +53,10 @@ class Intervention:
     def grow(self, n_persons: int) -> None:
         """Called when births or arrivals add persons; extend per-person state."""
 
+    def grow_orgs(self, n_orgs: int) -> None:
+        """Called when organisations are founded (rows appended, ids never reused); extend
+        per-organisation state. Folded organisations keep their rows (``orgs.active`` false)."""
+
     def grow_households(self, n_households: int) -> None:
         """Called when households form (moving out, couples, arrivals); extend per-household state."""
 

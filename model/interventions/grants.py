@@ -97,6 +97,14 @@ class Grants(Intervention):
         eff = {**DEFAULT_EFFICIENCY, **params.efficiency}
         self.eff = np.array([eff[k] for k in KINDS])[model.orgs.kind]
 
+    def grow_orgs(self, n_orgs: int) -> None:
+        k = n_orgs - len(self.nok_per_year)
+        self.nok_per_year = np.concatenate([self.nok_per_year, np.zeros(k)])
+        self.until = np.concatenate([self.until, np.full(k, -1, np.int64)])
+        self.paid_from = np.concatenate([self.paid_from, np.zeros(k, np.int64)])
+        eff = {**DEFAULT_EFFICIENCY, **self.params.efficiency}
+        self.eff = np.array([eff[k] for k in KINDS])[self.model.orgs.kind]
+
     def _eligible_here(self, model) -> np.ndarray:
         mun = self.params.target.municipalities
         o = model.orgs
@@ -138,7 +146,7 @@ class Grants(Intervention):
 
     def _formalise(self, model) -> None:
         o, pr, rng = model.orgs, self.params, model.rng
-        cand = np.flatnonzero(~o.formal & o.minority & self._eligible_here(model))
+        cand = np.flatnonzero(~o.formal & o.minority & o.active & self._eligible_here(model))
         reg = cand[rng.random(len(cand)) < pr.formalisation_rate]
         if not len(reg):
             return

@@ -79,7 +79,7 @@ class MeetingPlaces(Intervention):
 
     def _meeting(self, model, m: int) -> None:
         o, pr, rng, lv = model.orgs, self.params, model.rng, model.levers
-        mine = np.flatnonzero(o.municipality == m)
+        mine = np.flatnonzero((o.municipality == m) & o.active)
         minority = mine[o.minority[mine]]
         majority = mine[~o.minority[mine]]
         half = pr.organisations_per_meeting // 2

@@ -8,12 +8,15 @@
 5. ``youth``        – parents enrol children; parents pulled along
 6. ``membership``   – leaving under barriers
 7. ``ladder``       – member → volunteer → office (self-recruitment); informal help
-8. ``ties``         – decay, meetings in foci, triadic closure; municipalities update linking ties
-9. ``language``     – Norwegian and dugnad literacy grow
-10. ``trust``       – generalised trust from participation and bridging contact
+8. ``organisations`` – thin organisations fold; new ones are founded where a kind or an origin
+                      group is under-served (McPherson's ecology of affiliation)
+9. ``ties``         – decay, meetings in foci, triadic closure; municipalities update linking ties
+10. ``language``    – Norwegian and dugnad literacy grow
+11. ``trust``       – generalised trust from participation and bridging contact
 """
 
 from model.mechanisms import economy, employment, ladder, language, membership, recruitment, trust, youth
+from model.mechanisms import organisations as organisations_mechanism
 from model.mechanisms import ties as ties_mechanism
 
 # Every mechanism runs during the burn-in too, so month 0 is the steady state the baseline keeps.
@@ -26,6 +29,7 @@ ORDER = (
     ("youth", youth.step),
     ("membership", membership.step),
     ("ladder", ladder.step),
+    ("organisations", organisations_mechanism.step),
     ("ties", ties_mechanism.step),
     ("linking", lambda model: model.municipalities.shuffle_do("step")),
     ("language", language.step),

@@ -29,7 +29,7 @@ import numpy as np
 
 from model.mechanisms import barriers
 from model.mechanisms.membership import join
-from model.roster import random_in_group
+from model.roster import random_in_group, weighted_in_group
 from model.state import MAJORITY, MEMBER, PARTICIPANT, VOLUNTEER
 
 NEWCOMER_MINORITY_FIRST = 0.5  # chance a newcomer's own search goes to their group's organisation (assumption)
@@ -44,7 +44,9 @@ def low_status(model, persons: np.ndarray) -> np.ndarray:
 
 
 def wants_members(model, R) -> np.ndarray:
-    """How eagerly each organisation looks for people: falls off around its typical size."""
+    """How eagerly each organisation looks for people — and takes in those who come on their own
+    (:func:`seek`, :mod:`model.mechanisms.youth`): falls off steeply around its typical size
+    ``size_target`` (half at the target, a tenth at twice the target)."""
     size = R.size.astype(float)
     return 1.0 / (1.0 + (size / model.orgs.size_target) ** 3)
 
@@ -143,12 +145,13 @@ def seek(model) -> None:
     channel = rest & (rng.random(len(who)) < p.literacy[who] + model.levers.info[who])
     linked = model.linked_groups()
     org[channel] = random_in_group(linked, p.municipality[who[channel]], rng)
-    # 4) otherwise an organisation seen in the neighbourhood
+    # 4) otherwise an organisation seen in the neighbourhood; large ones are seen more
     rest = org < 0
-    org[rest] = random_in_group(model.org_nb_groups, p.neighbourhood[who[rest]], rng)
+    org[rest] = weighted_in_group(model.org_nb_groups, model.orgs.size_target, p.neighbourhood[who[rest]], rng)
     ok = eligible(model, np.where(org >= 0, who, -1), np.maximum(org, 0))
     who, org = who[ok], org[ok]
-    yes = decide(model, None, who, org)
+    # an organisation takes in people up to about its typical size (capacity binds for self-joiners too)
+    yes = decide(model, None, who, org) & (rng.random(len(who)) < wants_members(model, model.roster())[org])
     join(model, who[yes], org[yes], PARTICIPANT)
 
 

@@ -125,7 +125,7 @@ def step(model) -> None:
 def update_links(model, municipality: int, policy: bool) -> None:
     """Linking ties between the municipality and its formal organisations form and lapse."""
     o, tp, rng = model.orgs, model.params.ties, model.rng
-    mine = np.flatnonzero(o.municipality == municipality)
+    mine = np.flatnonzero((o.municipality == municipality) & o.active)  # folded organisations have no ties
     if not len(mine):
         return
     rate = tp.link_rate * np.where(o.minority[mine], tp.minority_link_factor, 1.0) * (2.0 if policy else 1.0)

@@ -20,7 +20,8 @@ import numpy as np
 
 from model.mechanisms import barriers
 from model.mechanisms.membership import join
-from model.roster import random_in_group
+from model.mechanisms.recruitment import wants_members
+from model.roster import weighted_in_group
 from model.state import ADULTS_ONLY, FEMALE, MAJORITY, MEMBER, PARTICIPANT
 
 PARENT_PULL = 0.2   # chance a parent joins with the child (assumption; FACTS §4.10)
@@ -53,16 +54,18 @@ def step(model) -> None:
     kids = kids[rng.random(len(kids)) < yp.enrol_rate]
     if not len(kids):
         return
-    org = random_in_group(model.youth_org_nb_groups, p.neighbourhood[kids], rng)
+    # an activity seen in the neighbourhood (else the municipality); large ones are seen more
+    org = weighted_in_group(model.youth_org_nb_groups, model.orgs.size_target, p.neighbourhood[kids], rng)
     none = org < 0
-    org[none] = random_in_group(model.youth_org_mun_groups, p.municipality[kids[none]], rng)
+    org[none] = weighted_in_group(model.youth_org_mun_groups, model.orgs.size_target, p.municipality[kids[none]], rng)
     ok = org >= 0
     kids, org = kids[ok], org[ok]
     go = rng.random(len(kids)) < 1.0 / (1.0 + np.exp(-enrol_logit(model, kids)))
     kids, org = kids[go], org[go]
     spent = barriers.current_fees(model)[kids]
     s, blocked = barriers.score(model, kids, org, include_fee_in=spent, parts=("language", "health", "fee", "fit", "literacy"))
-    yes = ~blocked & (rng.random(len(kids)) < np.exp(-0.5 * s))
+    # the activity takes children up to about its typical size (recruitment.wants_members)
+    yes = ~blocked & (rng.random(len(kids)) < np.exp(-0.5 * s) * wants_members(model, model.roster())[org])
     joined = join(model, kids[yes], org[yes], PARTICIPANT)
     kids, org = kids[yes][joined], org[yes][joined]
     # a parent comes along (FACTS §4.10)

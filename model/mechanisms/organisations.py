@@ -1,0 +1,128 @@
+"""Founding and folding of organisations (mechanism 8).
+
+McPherson's ecology of affiliation (McPherson 1983; McPherson & Ranger-Moore 1991): organisations
+live off the time of the people in them; one that cannot hold enough people dies, and new ones
+appear where people with a shared interest or origin are not served. FACTS §6: about one
+organisation per 50–55 inhabitants, mostly small local associations; §1, §4.5: minority
+organisations by and for an origin group, often informal.
+
+* **Folding.** A sport, culture, humanitarian or minority organisation is *thin* in a month when
+  fewer persons are active in it (any role) than its board size plus ``fold_min_members``; after
+  ``fold_months`` thin months in a row it folds: its row stays in ``model.orgs`` with
+  ``active`` false (inert: nobody can find, join or be asked into it, it has no linking tie and no
+  partnerships), and those still in it lose that membership. Congregations (carried by their
+  church) and volunteer centres (carried by the municipality) do not fold.
+* **Founding.** Each month, per municipality, the gap between the landscape's density and the
+  organisations there is filled by chance ``found_rate`` per missing organisation:
+
+  - sport, culture and humanitarian organisations: inhabitants × the municipality's number of that
+    kind per inhabitant at the start, minus the active ones there; in a neighbourhood drawn by population;
+  - minority organisations of an origin group with at least ``minority_min_group`` persons of
+    immigrant background in the municipality: one per ``minority_per_immigrants`` of them (at least
+    one), minus the group's active organisations there; in a neighbourhood drawn by where the group
+    lives;
+  - volunteer centres: one per ``persons_per_volunteer_centre`` inhabitants (at least one).
+
+  A new organisation is drawn from its kind's profile like those at the start
+  (:func:`model.organisations.found`), with its founding board, and appended to the table (ids are
+  never reused, so a folded organisation's history stays its own).
+
+So counts follow the population and sizes stay stationary. ``organisations.founding = false``
+keeps the starting landscape (no step runs).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.organisations import found, volunteer_centres
+from model.state import KINDS, MAJORITY, NONE
+
+FOLDING_KINDS = np.array([KINDS.index(k) for k in ("sport", "culture", "humanitarian", "minority")])
+DENSITY_KINDS = ("sport", "culture", "humanitarian")
+MINORITY = KINDS.index("minority")
+VOLUNTEER_CENTRE = KINDS.index("volunteer_centre")
+
+
+def density(model) -> dict[int, np.ndarray]:
+    """Sport, culture and humanitarian organisations per inhabitant of each municipality in the
+    starting landscape (which may differ by municipality, :mod:`model.geography`), taken at the
+    first step, before any organisation has folded."""
+    if getattr(model, "org_density", None) is None:
+        o, n_mun = model.orgs, model.n_municipalities
+        pop = np.maximum(1, np.bincount(model.people.municipality, minlength=n_mun)).astype(float)
+        model.org_density = {KINDS.index(k): np.bincount(o.municipality[(o.kind == KINDS.index(k)) & o.active],
+                                                         minlength=n_mun) / pop for k in DENSITY_KINDS}
+    return model.org_density
+
+
+def fold(model) -> np.ndarray:
+    """Thin organisations count their months; those thin for ``fold_months`` fold. Returns their ids."""
+    o, op = model.orgs, model.params.organisations
+    size = model.roster().size
+    thin = o.active & np.isin(o.kind, FOLDING_KINDS) & (size < o.board_size.astype(np.int64) + op.fold_min_members)
+    o.thin_months[:] = np.where(thin, np.minimum(o.thin_months.astype(np.int64) + 1, np.iinfo(np.int16).max), 0)
+    gone = np.flatnonzero(thin & (o.thin_months >= op.fold_months))
+    if not len(gone):
+        return gone
+    o.active[gone] = False
+    o.linked[gone] = False
+    p = model.people
+    left = np.isin(p.mem_org, gone)
+    p.mem_org[left] = -1
+    p.mem_role[left] = NONE
+    dead = set(gone.tolist())
+    model.org_partners = {pair for pair in model.org_partners if pair[0] not in dead and pair[1] not in dead}
+    model.memberships_changed()
+    model.orgs_changed()
+    return gone
+
+
+def _draws(model, gap: np.ndarray) -> np.ndarray:
+    """Which gaps get a new organisation this month: chance ``found_rate`` per missing one."""
+    rate = model.params.organisations.found_rate
+    return np.flatnonzero(model.rng.random(len(gap)) < np.clip(rate * gap, 0.0, 1.0))
+
+
+def _pick_nb(model, weights: np.ndarray, municipality: int) -> int:
+    w = np.where(model.nb_municipality == municipality, weights + 1e-9, 0.0)
+    return int(model.rng.choice(len(w), p=w / w.sum()))
+
+
+def found_missing(model) -> np.ndarray:
+    """Found organisations where the landscape has gaps (see the module docstring). Returns new ids."""
+    p, o, op = model.people, model.orgs, model.params.organisations
+    n_mun, n_nb = model.n_municipalities, len(model.nb_municipality)
+    mun_pop = np.bincount(p.municipality, minlength=n_mun).astype(float)
+    nb_pop = np.bincount(p.neighbourhood, minlength=n_nb).astype(float)
+    new: list[np.ndarray] = []
+    for k, d in density(model).items():
+        have = np.bincount(o.municipality[o.active & (o.kind == k)], minlength=n_mun)
+        muns = _draws(model, mun_pop * d - have)
+        if len(muns):
+            new.append(found(model, KINDS[k], np.array([_pick_nb(model, nb_pop, m) for m in muns])))
+    have = np.bincount(o.municipality[o.active & (o.kind == VOLUNTEER_CENTRE)], minlength=n_mun)
+    want = np.array([volunteer_centres(op, x) for x in mun_pop])
+    muns = _draws(model, (want - have).astype(float))
+    if len(muns):
+        new.append(found(model, "volunteer_centre", np.array([_pick_nb(model, nb_pop, m) for m in muns])))
+    # minority organisations by (municipality, origin group)
+    n_orig = len(model.origins)
+    imm = (p.background != MAJORITY) & (p.origin > 0)
+    cnt = np.bincount(p.municipality[imm].astype(np.int64) * n_orig + p.origin[imm], minlength=n_mun * n_orig)
+    mine = o.active & (o.kind == MINORITY) & (o.origin > 0)
+    have = np.bincount(o.municipality[mine].astype(np.int64) * n_orig + o.origin[mine], minlength=n_mun * n_orig)
+    want = np.where(cnt >= op.minority_min_group, np.maximum(1.0, cnt / op.minority_per_immigrants), 0.0)
+    for key in _draws(model, want - have):
+        m, g = divmod(int(key), n_orig)
+        w_nb = np.bincount(p.neighbourhood[imm & (p.origin == g)], minlength=n_nb).astype(float)
+        new.append(found(model, "minority", np.array([_pick_nb(model, w_nb, m)]), origin=g, minority=True))
+    return np.concatenate(new) if new else np.empty(0, np.int64)
+
+
+def step(model) -> None:
+    if not model.params.organisations.founding:
+        return
+    density(model)
+    fold(model)
+    found_missing(model)
