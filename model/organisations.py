@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from model.roster import groups
 from model.state import ADULTS_ONLY, ALL_AGES, CHILDREN, KINDS, MAJORITY, OFFICE, TRADITIONS, Orgs, People
 
 if TYPE_CHECKING:
@@ -153,26 +154,40 @@ def orgs_from_rows(rows: list[dict]) -> Orgs:
     )
 
 
-def eligible_for_board(p: People, orgs: Orgs, o: int) -> np.ndarray:
-    """Adults who could found or lead organisation ``o``: of its group for minority and religious
-    organisations, of its municipality otherwise."""
-    ok = (p.age >= 20) & (p.municipality == orgs.municipality[o])
+def eligible_for_board(p: People, orgs: Orgs, o: int, persons: np.ndarray | None = None) -> np.ndarray:
+    """Which adults (all persons, or those in ``persons``) could found or lead organisation ``o``:
+    of its group for minority and religious organisations, of its municipality otherwise."""
+    sel = slice(None) if persons is None else persons
+    ok = (p.age[sel] >= 20) & (p.municipality[sel] == orgs.municipality[o])
     if orgs.origin[o] >= 0:
-        ok &= p.origin == orgs.origin[o]
+        ok &= p.origin[sel] == orgs.origin[o]
     if orgs.tradition[o] >= 0:
-        ok &= (p.tradition == orgs.tradition[o]) & p.religious
+        ok &= (p.tradition[sel] == orgs.tradition[o]) & p.religious[sel]
     return ok
 
 
 def found_boards(p: People, orgs: Orgs, rng, since: int, ids: np.ndarray | None = None) -> None:
     """Each organisation (all, or those in ``ids``) starts with its board, drawn from its
     neighbourhood (then municipality) among people with the highest dugnad literacy — the
-    self-recruiting core (FACTS §4.3)."""
+    self-recruiting core (FACTS §4.3). Candidates come from per-neighbourhood and
+    per-(municipality, group) indexes, so the cost grows with the organisations, not with
+    organisations × persons."""
     free_slots = (p.mem_org < 0).sum(axis=1)
+    adults = np.flatnonzero(p.age >= 20)
+    n_nb = int(max(p.neighbourhood.max(initial=0), orgs.neighbourhood.max(initial=0))) + 1
+    members, start, size = groups(p.neighbourhood[adults], adults, n_nb)
+    wide: dict[tuple[int, int, int], np.ndarray] = {}
     for o in (range(len(orgs)) if ids is None else ids):
-        ok = eligible_for_board(p, orgs, o) & (free_slots > 0)
-        near = ok & (p.neighbourhood == orgs.neighbourhood[o])
-        pool = np.flatnonzero(near if near.sum() >= orgs.board_size[o] else ok)
+        nb = int(orgs.neighbourhood[o])
+        near = _eligible(p, orgs, o, members[start[nb]:start[nb] + size[nb]])
+        near = near[free_slots[near] > 0]
+        if len(near) >= orgs.board_size[o]:
+            pool = near
+        else:
+            key = (int(orgs.municipality[o]), int(orgs.origin[o]), int(orgs.tradition[o]))
+            if key not in wide:
+                wide[key] = _eligible(p, orgs, o, adults[p.municipality[adults] == key[0]])
+            pool = wide[key][free_slots[wide[key]] > 0]
         if not len(pool):
             continue
         w = p.literacy[pool].astype(float) ** 2 + 1e-6
@@ -182,6 +197,11 @@ def found_boards(p: People, orgs: Orgs, rng, since: int, ids: np.ndarray | None 
             slot = int(np.argmax(p.mem_org[i] < 0))
             p.mem_org[i, slot], p.mem_role[i, slot], p.mem_since[i, slot] = o, OFFICE, since
             free_slots[i] -= 1
+
+
+def _eligible(p: People, orgs: Orgs, o: int, persons: np.ndarray) -> np.ndarray:
+    """Those of ``persons`` (adults of 20+, in row order) who could found or lead ``o``."""
+    return persons[eligible_for_board(p, orgs, o, persons)]
 
 
 def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minority: bool = False) -> np.ndarray:
