@@ -17,6 +17,7 @@ import networkx as nx
 import numpy as np
 
 from model.model import DugnadModel
+from model.demography.life_course import rows_of
 from model.state import BACKGROUNDS, KINDS, MAJORITY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ class ClassroomModel(DugnadModel):
         super().__init__(sc, seed=int(seed))
         self.scenario_file = scenario_file
         self._viz_pos: dict[int, np.ndarray] = {}
-        self._viz_sample = sample_people(self)
+        self._viz_sample = self.people.uid[sample_people(self)]  # uids: rows shift as people die or leave
 
 
 # ----------------------------------------------------------------------------- network view
@@ -81,25 +82,28 @@ def sample_people(model, size: int = SAMPLE_SIZE) -> np.ndarray:
     return who
 
 
-def network_graph(model, people: np.ndarray) -> nx.Graph:
-    """Persons of the sample, their ties among themselves, and the organisations they take part in."""
+def network_graph(model, uids: np.ndarray) -> nx.Graph:
+    """Persons of the sample (by uid; those who died or left are gone), their ties among
+    themselves, and the organisations they take part in. Person nodes are ("p", uid)."""
     p = model.people
+    people = rows_of(p, uids)
+    people = people[people >= 0]
     g = nx.Graph()
     inside = np.zeros(len(p), bool)
     inside[people] = True
     for i in people:
-        g.add_node(("p", int(i)), kind="person", background=BACKGROUNDS[p.background[i]])
+        g.add_node(("p", int(p.uid[i])), kind="person", background=BACKGROUNDS[p.background[i]])
     t = model.ties
     sel = inside[t.a] & inside[t.b]
     same = p.origin[t.a[sel]] == p.origin[t.b[sel]]
     for a, b, s in zip(t.a[sel], t.b[sel], same):
-        g.add_edge(("p", int(a)), ("p", int(b)), kind="bonding" if s else "bridging")
+        g.add_edge(("p", int(p.uid[a])), ("p", int(p.uid[b])), kind="bonding" if s else "bridging")
     rows, cols = np.nonzero(p.mem_role[people] > 0)
     for r, c in zip(rows, cols):
         o = int(p.mem_org[people[r], c])
         if ("o", o) not in g:
             g.add_node(("o", o), kind="organisation", org_kind=KINDS[model.orgs.kind[o]], minority=bool(model.orgs.minority[o]))
-        g.add_edge(("p", int(people[r])), ("o", o), kind="membership", role=int(p.mem_role[people[r], c]))
+        g.add_edge(("p", int(p.uid[people[r]])), ("o", o), kind="membership", role=int(p.mem_role[people[r], c]))
     return g
 
 

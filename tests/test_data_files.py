@@ -201,23 +201,23 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.35]'
 
 
 @pytest.mark.parametrize("old, new, words", [
-    ("samples = 160", "samples = nan", ["settings.samples", "whole number from 1 to 100,000", "nan"]),
-    ("samples = 160", "samples = inf", ["settings.samples", "whole number from 1 to 100,000", "inf"]),
-    ("samples = 160", "samples = 16.5", ["settings.samples", "whole number", "16.5"]),
-    ("samples = 160", "samples = 0", ["settings.samples", "whole number from 1", "got 0"]),
-    ("samples = 160", "samples = 1000000", ["settings.samples", "to 100,000", "1000000"]),
-    ("samples = 160", 'samples = "160"', ["settings.samples", "whole number", "'160'"]),
-    ("samples = 160", "samples = true", ["settings.samples", "whole number", "True"]),
-    ("seeds = 2 ", "seeds = 101 ", ["settings.seeds", "whole number from 1 to 100", "101"]),
-    ("persons = 5000", "persons = 10", ["settings.persons", "from 20 to 2,000,000", "10"]),
+    ("samples = 80 ", "samples = nan ", ["settings.samples", "whole number from 1 to 100,000", "nan"]),
+    ("samples = 80 ", "samples = inf ", ["settings.samples", "whole number from 1 to 100,000", "inf"]),
+    ("samples = 80 ", "samples = 16.5 ", ["settings.samples", "whole number", "16.5"]),
+    ("samples = 80 ", "samples = 0 ", ["settings.samples", "whole number from 1", "got 0"]),
+    ("samples = 80 ", "samples = 1000000 ", ["settings.samples", "to 100,000", "1000000"]),
+    ("samples = 80 ", 'samples = "160" ', ["settings.samples", "whole number", "'160'"]),
+    ("samples = 80 ", "samples = true ", ["settings.samples", "whole number", "True"]),
+    ("seeds = 1 ", "seeds = 101 ", ["settings.seeds", "whole number from 1 to 100", "101"]),
+    ("persons = 20000", "persons = 10", ["settings.persons", "from 20 to 2,000,000", "10"]),
     ("accept_share = 0.1", "accept_share = 0", ["settings.accept_share", "above 0 and at most 1"]),
     ("accept_share = 0.1", "accept_share = 1.5", ["settings.accept_share", "above 0 and at most 1", "1.5"]),
     ("accept_share = 0.1", "accept_share = nan", ["settings.accept_share", "above 0 and at most 1", "nan"]),
     ("refine = 6", "refine = 2.5", ["settings.refine", "whole number from 1 to 10,000", "2.5"]),
-    ("refine_seeds = 4", "refine_seeds = 0", ["settings.refine_seeds", "whole number from 1 to 1,000"]),
+    ("refine_seeds = 3", "refine_seeds = 0", ["settings.refine_seeds", "whole number from 1 to 1,000"]),
     ("design_seed = 2026", "design_seed = -1", ["settings.design_seed", "whole number from 1"]),
     ("design_seed = 2026", "design_seed = 2026\nworkers = 2", ["settings.workers", "unknown setting", "allowed: samples"]),
-    ("refine_seeds = 4\n", "", ["settings.refine_seeds", "missing"]),
+    ("refine_seeds = 3\n", "", ["settings.refine_seeds", "missing"]),
     (ASK, ASK.replace("0.35", "1.35"), ["parameters.recruitment.ask_rate", "outside what the scenario allows", "≤ 1", "1.35"]),
     ('"membership.w_time" = [0.2, 1.5]', '"membership.w_time" = [-0.2, 1.5]',
      ["parameters.membership.w_time", "outside what the scenario allows", "≥ 0", "-0.2"]),
@@ -287,7 +287,7 @@ def test_a_range_outside_the_scenario_names_the_calibration_file(tmp_path, no_mo
 def test_cli_reports_a_bad_calibration_file_in_one_line(tmp_path, capsys, no_model_runs):
     from model.cli import main
 
-    f = broken(tmp_path, CALIBRATION_FILE, "samples = 160", "samples = nan")
+    f = broken(tmp_path, CALIBRATION_FILE, "samples = 80 ", "samples = nan ")
     code = main(["calibrate", "--spec", str(f), "--out", str(tmp_path / "cal"), "--write", str(tmp_path / "w.toml"), "--quiet"])
     err = capsys.readouterr().err.strip()
     assert code == 2

@@ -165,13 +165,17 @@ def test_the_skeleton_stands_still_for_twenty_years(settled):
 
 def test_arrivals_scale_lets_a_group_grow(settled):
     sk, demo = settled
-    d = Demography.create(RATES, ORIGINS, PARAMS, demo.target_majority, demo.target_descendant, demo.migration.target.copy())
+    d = Demography.create(RATES, ORIGINS, PARAMS, demo.target_majority, demo.target_descendant, demo.migration.base.copy())
     d.arrivals_scale[1] = 3.0
     before = int(((sk.people.background == IMMIGRANT) & (sk.people.origin == 1)).sum())
     for _ in range(36):
         d.advance(sk, lambda: sk.n_households, 1 / 12)
     after = int(((sk.people.background == IMMIGRANT) & (sk.people.origin == 1)).sum())
     assert after > 1.2 * before
+    for _ in range(40 * 12):   # the group approaches three times its size, no further
+        d.advance(sk, lambda: sk.n_households, 1 / 12)
+    final = int(((sk.people.background == IMMIGRANT) & (sk.people.origin == 1)).sum())
+    assert final < 3.3 * d.migration.base[1]
 
 
 def test_bad_life_table_and_fertility_files_name_file_and_field(tmp_path):

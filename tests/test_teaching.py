@@ -36,12 +36,13 @@ def test_network_sample_is_one_neighbourhood_and_readable(classroom):
     people = sample_people(classroom)
     p = classroom.people
     assert 0 < len(people) <= 160 and len(set(p.neighbourhood[people])) == 1
-    g = network_graph(classroom, people)
+    g = network_graph(classroom, p.uid[people])
     kinds = {d["kind"] for _, _, d in g.edges(data=True)}
     assert kinds <= {"bonding", "bridging", "membership"} and "membership" in kinds
     for a, b, d in g.edges(data=True):
         if d["kind"] in ("bonding", "bridging"):
-            same = p.origin[a[1]] == p.origin[b[1]]
+            ra, rb = classroom.row_of(a[1]), classroom.row_of(b[1])
+            same = p.origin[ra] == p.origin[rb]
             assert (d["kind"] == "bonding") == bool(same)
 
 

@@ -41,6 +41,7 @@ class MigrationState:
     """What migration remembers from month to month (owned here, saved with the model)."""
 
     target: np.ndarray                       # persons per origin row the group is held at (row 0 unused)
+    base: np.ndarray                         # the scenario's size per origin row (arrivals scale 1)
     pending_uid: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))   # refugee waiting for family
     pending_due: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))  # years until they come
 

@@ -47,7 +47,8 @@ class Demography:
         for g, s in (params.arrivals_scale or {}).items():
             scale[list(origins["group"]).index(g)] = s
         return cls(rates, origins, params, scale, int(majority), int(descendant),
-                   mig.MigrationState(target=np.asarray(immigrants, np.float64)))
+                   mig.MigrationState(target=np.asarray(immigrants, np.float64).copy(),
+                                     base=np.asarray(immigrants, np.float64).copy()))
 
     def counts(self, p) -> tuple[int, int, np.ndarray]:
         imm = p.background == IMMIGRANT
@@ -75,12 +76,15 @@ class Demography:
                     left_home=len(left_home), couples=formed, separations=separated, orphans_moved=moved)
 
     def _arrivals(self, pop, lost: np.ndarray, dt: float) -> np.ndarray:
-        """Each group gets as many newcomers as it lost (times its arrivals scale) plus any gap to
-        its size; whole households, so a group may overshoot by part of one household."""
-        target = self.migration.target
-        target += (self.arrivals_scale - 1.0) * lost
+        """Each group gets as many newcomers as make it whole again; whole households, so a group
+        may overshoot by part of one household. With an arrivals scale s ≠ 1 the size a group is
+        held at moves toward s times its scenario size at the pace of its own turnover (what s
+        times the yearly arrivals give in a steady state), so it cannot grow without bound."""
+        target, base = self.migration.target, self.migration.base
+        size = np.maximum(base, 1.0)
+        pace = np.minimum(1.0, lost / size)        # share of the group renewed this step
+        target += (self.arrivals_scale * base - target) * pace
         target[0] = 0
-        np.maximum(target, 0, out=target)
         need = target - self.counts(pop.people)[2]
         groups = np.flatnonzero(need > 0)
         if not len(groups):
