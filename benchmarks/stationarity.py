@@ -86,11 +86,12 @@ def sizes(args) -> None:
     out = {}
     for n in [int(x) for x in args.sizes.split(",")]:
         sc = load_scenario(args.scenario, {"population": {"persons": n}})
-        runs = [run(sc, seed, 12 * args.years, 12 * args.years or 1).iloc[[-1]] for seed in range(1, args.seeds + 1)]
-        out[n] = (sum(r.reset_index(drop=True) for r in runs) / len(runs)).iloc[0]
+        runs = pd.concat([run(sc, seed, 12 * args.years, 12 * args.years or 1).iloc[[-1]]
+                          for seed in range(1, args.seeds + 1)])
+        out[f"{n:,} mean"], out[f"{n:,} sd"] = runs.mean(), runs.std()
         print(f"{n:,} persons done", flush=True)
     df = pd.DataFrame(out)
-    print(f"\n## Size: month {12 * args.years}, mean of {args.seeds} seeds\n")
+    print(f"\n## Size: month {12 * args.years}, mean and sd over {args.seeds} seeds\n")
     print(df.round(3).to_string())
 
 
