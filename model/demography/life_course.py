@@ -41,11 +41,10 @@ class Population(Protocol):
 def rows_of(p, uids: np.ndarray) -> np.ndarray:
     """Rows of persons by uid (rows are kept in uid order); -1 where the uid is gone."""
     uids = np.asarray(uids, np.int64)
-    pos = np.searchsorted(p.uid, uids)
-    pos = np.minimum(pos, max(len(p.uid) - 1, 0))
-    ok = (uids >= 0) & (len(p.uid) > 0)
-    ok &= p.uid[pos] == uids if len(p.uid) else ok
-    return np.where(ok, pos, -1)
+    if not len(p.uid):
+        return np.full(len(uids), -1, np.int64)
+    pos = np.minimum(np.searchsorted(p.uid, uids), len(p.uid) - 1)
+    return np.where((uids >= 0) & (p.uid[pos] == uids), pos, -1)
 
 
 def household_max(household: np.ndarray, values: np.ndarray) -> np.ndarray:

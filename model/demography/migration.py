@@ -33,6 +33,9 @@ COMPOSITION = {
     "study": ((0.85, 0.15, 0.00), 0.50),
 }
 MIXED_REASONS = {"labour": 0.40, "refugee": 0.25, "family": 0.28, "study": 0.07}  # SSB order of magnitude
+MIXED_CODES = np.array([REASONS.index(r) for r in MIXED_REASONS], np.int64)
+# share of lone newcomers who are men, per reason code (reasons without a composition: as labour)
+MALE_ALONE = np.array([COMPOSITION.get(r, COMPOSITION["labour"])[1] for r in REASONS])
 ARRIVAL_AGE = (30.0, 8.0)   # mean, sd of an adult newcomer's age (assumption: most arrive aged 20–40)
 
 
@@ -73,10 +76,9 @@ def emigrants(pop: Population, emigration: np.ndarray, n_households: int, dt: fl
 def reasons_for(rng, origins: pd.DataFrame, origin_rows: np.ndarray) -> np.ndarray:
     """A migration reason per arriving household: the group's main reason, or for groups of mixed
     reasons a draw from :data:`MIXED_REASONS`."""
-    label = origins["main_reason"].to_numpy()[origin_rows]
-    drawn = rng.choice(list(MIXED_REASONS), len(origin_rows), p=list(MIXED_REASONS.values()))
-    label = np.where(label == "mixed", drawn, label)
-    return np.array([REASONS.index(x) for x in label], np.int64)
+    main = np.array([-1 if x == "mixed" else REASONS.index(x) for x in origins["main_reason"]], np.int64)
+    drawn = rng.choice(len(MIXED_REASONS), len(origin_rows), p=list(MIXED_REASONS.values()))
+    return np.where(main[origin_rows] < 0, MIXED_CODES[drawn], main[origin_rows])
 
 
 def arrive(pop: Population, origins: pd.DataFrame, tfr: np.ndarray, origin_rows: np.ndarray,
@@ -143,7 +145,7 @@ def _members(rng, origin_rows, reasons, kinds, adults, kids):
     """Skeleton columns of newcomer households; returns (cols with local household index,
     partner pairs as local rows, mask of persons who came alone)."""
     n = len(origin_rows)
-    male_alone = np.array([COMPOSITION.get(REASONS[r], COMPOSITION["labour"])[1] for r in reasons])
+    male_alone = MALE_ALONE[reasons]
     first_age = np.clip(rng.normal(*ARRIVAL_AGE, n), ADULT, 65)
     first_sex = np.where(kinds == 0, (rng.random(n) >= male_alone).astype(np.int64), FEMALE)
     second_age = np.clip(first_age + rng.normal(2.0, 3.0, n), ADULT, 70)

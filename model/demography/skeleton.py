@@ -101,16 +101,12 @@ def _immigrants(sk: Skeleton, demo: Demography, per_group: np.ndarray) -> None:
     hh, inv = np.unique(p.household[rows], return_inverse=True)
     first = rows[np.unique(inv, return_index=True)[1]]
     rate = np.maximum(demo.rates.emigration[p.origin[first]], 1e-3)
-    years = rng_exp(sk.rng, rate)
+    years = sk.rng.exponential(1.0 / rate)
     oldest = np.zeros(len(hh))
     np.maximum.at(oldest, inv, p.age[rows])
     years = np.minimum(years, np.maximum(90 - oldest, 0))[inv]
     p.age[rows] += years.astype(np.float32)
     p.years_in_norway[rows] += years.astype(np.float32)
-
-
-def rng_exp(rng, rate: np.ndarray) -> np.ndarray:
-    return rng.exponential(1.0 / rate)
 
 
 def _place_children(sk: Skeleton) -> None:

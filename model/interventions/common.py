@@ -113,13 +113,10 @@ class Pairs:
         return formed
 
     def end(self, model, break_rate: float) -> None:
-        """Pairs whose time is up, that broke down, or whose member left end."""
-        arrived = model.people.arrived_month
-        self.ever[arrived == model.month] = False
-        # a row taken over by a newly arrived household (migration turnover) is a different person
-        gone = (arrived[self.mentee] > self.since) | (arrived[self.mentor] > self.since)
+        """Pairs whose time is up or that broke down end (pairs whose member died or emigrated
+        ended already, in :meth:`keep`)."""
         broke = model.rng.random(len(self)) < break_rate * (1.0 - self.quality)
-        keep = (self.until > model.month) & ~broke & ~gone
+        keep = (self.until > model.month) & ~broke
         for name in ("mentor", "mentee", "until", "quality", "since"):
             setattr(self, name, getattr(self, name)[keep])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.state import MAJORITY
 from model.traits import education_for
 
 MONTH = 1.0 / 12.0
@@ -24,6 +25,6 @@ def finish_education(model, persons: np.ndarray) -> None:
     if not len(persons):
         return
     p = model.people
-    profile = np.where(p.background[persons] == 0, 0, p.origin[persons])
+    profile = np.where(p.background[persons] == MAJORITY, 0, p.origin[persons])
     high = model.origins["share_higher_education"].to_numpy(float)[profile]
     p.education[persons] = education_for(model.rng, p.background[persons], high)
