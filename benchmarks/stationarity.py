@@ -1,7 +1,7 @@
 """Does the baseline stand still, and does its level depend on the population size?
 
     .venv/bin/python benchmarks/stationarity.py --persons 20000 --years 30 --seeds 3
-    .venv/bin/python benchmarks/stationarity.py --sizes 5000,20000,100000 --years 5 --seeds 2
+    .venv/bin/python benchmarks/stationarity.py --sizes 5000,20000,100000 --years 0 --seeds 8,4,2
 
 Drift: headline indicators (mean over seeds) at month 0 and every five years after, with the
 largest departure from month 0 (percentage points for shares, percent for counts), plus the
@@ -63,12 +63,12 @@ def drift(args) -> None:
     sc = load_scenario(args.scenario, {"population": {"persons": args.persons}})
     months = 12 * args.years
     runs = []
-    for seed in range(1, args.seeds + 1):
+    for seed in range(1, int(args.seeds) + 1):
         t0 = time.perf_counter()
         runs.append(run(sc, seed, months, 60))
         print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", flush=True)
     mean = sum(runs) / len(runs)
-    print(f"\n## Drift: {args.persons:,} persons, {args.years} years, mean of {args.seeds} seeds\n")
+    print(f"\n## Drift: {args.persons:,} persons, {args.years} years, mean of {int(args.seeds)} seeds\n")
     print(mean.T.round(3).to_string())
     print("\nLargest departure from month 0 (shares: percentage points; ties: % of month 0):")
     for col in mean.columns:
@@ -84,14 +84,19 @@ def drift(args) -> None:
 
 def sizes(args) -> None:
     out = {}
-    for n in [int(x) for x in args.sizes.split(",")]:
+    ns = [int(x) for x in args.sizes.split(",")]
+    seeds = [int(x) for x in str(args.seeds).split(",")]
+    seeds = seeds * len(ns) if len(seeds) == 1 else seeds
+    if len(seeds) != len(ns):
+        raise SystemExit("--seeds: one number, or one per size")
+    for n, k in zip(ns, seeds):
         sc = load_scenario(args.scenario, {"population": {"persons": n}})
         runs = pd.concat([run(sc, seed, 12 * args.years, 12 * args.years or 1).iloc[[-1]]
-                          for seed in range(1, args.seeds + 1)])
-        out[f"{n:,} mean"], out[f"{n:,} sd"] = runs.mean(), runs.std()
-        print(f"{n:,} persons done", flush=True)
+                          for seed in range(1, k + 1)])
+        out[f"{n:,} mean"], out[f"{n:,} se"] = runs.mean(), runs.std() / np.sqrt(k)
+        print(f"{n:,} persons done ({k} seeds)", flush=True)
     df = pd.DataFrame(out)
-    print(f"\n## Size: month {12 * args.years}, mean and sd over {args.seeds} seeds\n")
+    print(f"\n## Size: month {12 * args.years}, mean and standard error over seeds ({', '.join(map(str, seeds))})\n")
     print(df.round(3).to_string())
 
 
@@ -100,7 +105,7 @@ def main() -> None:
     ap.add_argument("--scenario", default="scenarios/baseline.toml")
     ap.add_argument("--persons", type=int, default=20000)
     ap.add_argument("--years", type=int, default=30)
-    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--seeds", default="3", help="seeds (with --sizes: one number, or one per size)")
     ap.add_argument("--sizes", default=None, help="comma-separated sizes: compare levels across sizes instead")
     args = ap.parse_args()
     sizes(args) if args.sizes else drift(args)

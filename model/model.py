@@ -20,7 +20,7 @@ from model.levers import Levers
 from model.lifecycle import ModelPopulation
 from model.mechanisms import ORDER, demography, economy
 from model.population import build_world
-from model.roster import Roster, groups, random_in_group
+from model.roster import Places, Roster, groups, random_in_group
 from model.scenario import Scenario
 from model.state import ADULTS_ONLY, KINDS
 
@@ -189,6 +189,7 @@ class DugnadModel(mesa.Model):
             p = self.people
             adults = np.flatnonzero(p.age >= 18)
             self._people_index = (groups(p.neighbourhood, np.arange(len(p)), len(self.nb_municipality)),
+                                  groups(p.municipality, np.arange(len(p)), self.n_municipalities),
                                   groups(p.household[adults], adults, self.n_households))
         return self._people_index
 
@@ -197,17 +198,25 @@ class DugnadModel(mesa.Model):
         """Persons grouped by neighbourhood (for drawing neighbours)."""
         return self._people_groups()[0]
 
+    def nb_share(self, nb: np.ndarray) -> np.ndarray:
+        """Each neighbourhood's share of its municipality's inhabitants."""
+        nb_pop = self.nb_groups[2]
+        mun_pop = np.bincount(self.nb_municipality, weights=nb_pop, minlength=self.n_municipalities)
+        return nb_pop[nb] / np.maximum(1.0, mun_pop[self.nb_municipality[nb]])
+
+    @property
+    def municipality_groups(self):
+        """Persons grouped by municipality (for city-wide recruitment)."""
+        return self._people_groups()[1]
+
     def _index_places(self) -> None:
-        """Organisations by neighbourhood and municipality, for those who look for one; folded
+        """Organisations by place (:class:`model.roster.Places`), for those who look for one; folded
         organisations (``orgs.active`` false) are left out. Redone when organisations fold or are
         founded (:mod:`model.mechanisms.organisations`)."""
         o = self.orgs
-        n_nb = len(self.nb_municipality)
-        alive = np.flatnonzero(o.active)
-        self.org_nb_groups = groups(o.neighbourhood[alive], alive, n_nb)
-        youth = np.flatnonzero((o.age_profile != ADULTS_ONLY) & o.active)
-        self.youth_org_nb_groups = groups(o.neighbourhood[youth], youth, n_nb)
-        self.youth_org_mun_groups = groups(o.municipality[youth], youth, self.n_municipalities)
+        self.org_places = Places(o, o.active, len(self.nb_municipality), self.n_municipalities)
+        self.youth_org_places = Places(o, o.active & (o.age_profile != ADULTS_ONLY), len(self.nb_municipality),
+                                          self.n_municipalities)
         self.minority_orgs: dict[tuple[int, int], list[int]] = {}
         for i in np.flatnonzero((o.origin >= 0) & o.active):
             self.minority_orgs.setdefault((int(o.municipality[i]), int(o.origin[i])), []).append(int(i))
@@ -231,7 +240,7 @@ class DugnadModel(mesa.Model):
         self._roster = None
 
     def random_adult_in_household(self, households: np.ndarray) -> np.ndarray:
-        return random_in_group(self._people_groups()[1], np.asarray(households, np.int64), self.rng)
+        return random_in_group(self._people_groups()[2], np.asarray(households, np.int64), self.rng)
 
     # ------------------------------------------------------------------ arrivals
     def add_households(self, origins: np.ndarray, neighbourhoods: np.ndarray, reason: int) -> np.ndarray:

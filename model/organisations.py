@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from model.roster import groups
 from model.state import ADULTS_ONLY, ALL_AGES, CHILDREN, KINDS, MAJORITY, OFFICE, TRADITIONS, Orgs, People
@@ -36,13 +37,19 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
     n_nb = len(nb_municipality)
     nb_pop = np.bincount(p.neighbourhood, minlength=n_nb).astype(float)
     rows: list[dict] = []
+    where: list[np.ndarray] = []  # each placement group's weights over neighbourhoods
+    placed: list[float] = []      # and its expected number of organisations
 
-    def add(kind: str, nb: int, origin: int = -1, tradition: int = -1, minority: bool = False) -> None:
-        rows.append(org_row(op, kinds, kind, nb, int(nb_municipality[nb]), rng, origin, tradition, minority,
-                            since=-sc.burn_in_months))
-
-    def pick_nb(weights: np.ndarray) -> int:
-        return int(rng.choice(n_nb, p=weights / weights.sum()))
+    def add(kind: str, expected: float, weights: np.ndarray, origin: int = -1, tradition: int = -1,
+            minority: bool = False) -> None:
+        """A placement group of ``expected`` organisations' worth of capacity: at least one
+        organisation, sized so that together they hold ``expected`` × the kind's mean size (a group
+        of 60 immigrants gets one small association, not one sized for 250)."""
+        count = max(1, round(expected))
+        placed.append(expected)
+        where.append(weights)
+        rows.extend(dict(kind=kind, group=len(where) - 1, origin=origin, tradition=tradition, minority=minority,
+                         scale=expected / count) for _ in range(count))
 
     # geography (model/geography.py): persons per organisation per municipality, else one value
     if persons_per_org is None:
@@ -58,10 +65,7 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
         cnt = int(members.sum())
         if cnt < op.minority_min_group:
             continue
-        k = max(1, round(cnt / op.minority_per_immigrants))
-        w_nb = np.bincount(p.neighbourhood[members], minlength=n_nb).astype(float)
-        for _ in range(k):
-            add("minority", pick_nb(w_nb + 1e-9), origin=o, minority=True)
+        add("minority", cnt / op.minority_per_immigrants, np.bincount(p.neighbourhood[members], minlength=n_nb).astype(float), origin=o, minority=True)
     # religious congregations per tradition, by religiously active persons; the majority church
     # (protestant) and the Catholic church are majority organisations (Loga 2011), others minority
     weights = {k: op.kind_shares.get(k, 0.0) for k in ("sport", "culture", "religious", "humanitarian")}
@@ -73,23 +77,161 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
         for t, c in enumerate(trad_counts):
             if c < 10:
                 continue
-            w_nb = np.bincount(p.neighbourhood[active & (p.tradition == t)], minlength=n_nb).astype(float)
-            for _ in range(max(1, round(c * per))):
-                add("religious", pick_nb(w_nb + 1e-9), tradition=t,
-                    minority=TRADITIONS[t] not in ("protestant", "catholic"))
+            add("religious", c * per,
+                np.bincount(p.neighbourhood[active & (p.tradition == t)], minlength=n_nb).astype(float),
+                tradition=t, minority=TRADITIONS[t] not in ("protestant", "catholic"))
     shares = {k: weights[k] for k in ("sport", "culture", "humanitarian") if weights[k] > 0}
-    n_rest = max(0, n_total - len(rows))
+    n_rest = max(0, round(n_total - sum(placed)))
     if shares:
         kk = list(shares)
-        counts = rng.multinomial(n_rest, np.array([shares[k] for k in kk]) / sum(shares.values()))
+        counts = apportion(n_rest, np.array([shares[k] for k in kk]))
         for kind, c in zip(kk, counts):
-            for _ in range(c):
-                add(kind, pick_nb(nb_org_weight + 1e-9))
+            if c:
+                add(kind, int(c), nb_org_weight)
     for m in range(n_municipalities):  # volunteer centres by population served, at least one per municipality
-        nbs = np.flatnonzero(nb_municipality == m)
-        for nb in nbs[np.argsort(-nb_pop[nbs], kind="stable")][:volunteer_centres(op, nb_pop[nbs].sum())]:
-            add("volunteer_centre", int(nb))
-    return orgs_from_rows(rows)
+        in_m = nb_municipality == m
+        add("volunteer_centre", nb_pop[in_m].sum() / op.persons_per_volunteer_centre, np.where(in_m, nb_pop, 0.0))
+    in_municipalities(rows, where, nb_municipality, n_municipalities, rng)
+    traits = landscape_traits(op, kinds, rows, rng)
+    in_neighbourhoods(rows, traits, where, nb_municipality, rng)
+    return orgs_from_rows([org_row(op, kinds, r["kind"], r["nb"], r["municipality"], rng, r["origin"], r["tradition"],
+                                   r["minority"], since=-sc.burn_in_months, traits=t) for r, t in zip(rows, traits)])
+
+
+def in_municipalities(rows: list[dict], where: list[np.ndarray], nb_municipality: np.ndarray, n_mun: int, rng) -> None:
+    """Each placement group's organisations shared among municipalities by its weights there
+    (:func:`systematic`: counts are the floor or ceiling of their share)."""
+    for g, w in enumerate(where):
+        ids = [i for i, r in enumerate(rows) if r["group"] == g]
+        mun = systematic(rng, len(ids), np.bincount(nb_municipality, weights=w, minlength=n_mun) + 1e-12)
+        for i, m in zip(ids, mun):
+            rows[i]["municipality"] = int(m)
+
+
+def in_neighbourhoods(rows: list[dict], traits: list[dict], where: list[np.ndarray], nb_municipality: np.ndarray,
+                      rng) -> None:
+    """Each placement group's organisations of one age profile in one municipality put in its
+    neighbourhoods so that each neighbourhood's capacity follows the group's weights there
+    (:func:`balanced_places`): a neighbourhood is not left without clubs for its adults, or given
+    the city's largest, by chance."""
+    cells: dict[tuple[int, int, int], list[int]] = {}
+    for i, (r, t) in enumerate(zip(rows, traits)):
+        cells.setdefault((r["group"], r["municipality"], t["profile"]), []).append(i)
+    for (g, m, _), ids in cells.items():
+        w = np.where(nb_municipality == m, where[g], 0.0)
+        if w.sum() <= 0:
+            w = (nb_municipality == m).astype(float)
+        sizes = np.array([traits[i]["size"] for i in ids])
+        for i, nb in zip(ids, balanced_places(sizes, w, rng)):
+            rows[i]["nb"] = int(nb)
+
+
+def balanced_places(sizes: np.ndarray, weights: np.ndarray, rng) -> np.ndarray:
+    """Neighbourhoods for organisations of ``sizes``: the largest first, each where the capacity
+    placed so far falls furthest short of the neighbourhood's share (``weights``) of the capacity
+    placed with it; ties broken at random."""
+    share = weights / weights.sum()
+    placed = np.zeros(len(weights))
+    out = np.empty(len(sizes), np.int64)
+    total = 0.0
+    for i in np.argsort(-sizes, kind="stable"):
+        total += sizes[i]
+        short = np.where(weights > 0, share * total - placed + 1e-9 * rng.random(len(weights)), -np.inf)
+        out[i] = int(np.argmax(short))
+        placed[out[i]] += sizes[i]
+    return out
+
+
+def apportion(total: int, weights: np.ndarray) -> np.ndarray:
+    """``total`` split in proportion to ``weights`` in whole numbers (largest remainders): the mix
+    of kinds is the scenario's, not a draw that would add noise between seeds."""
+    exact = total * weights / weights.sum()
+    counts = np.floor(exact).astype(np.int64)
+    counts[np.argsort(-(exact - counts), kind="stable")[:total - counts.sum()]] += 1
+    return counts
+
+
+PROFILES = (CHILDREN, ALL_AGES, ADULTS_ONLY)  # in the order of organisation_kinds.csv's shares
+
+
+def systematic(rng, n: int, shares: list[float]) -> np.ndarray:
+    """n category indices with the counts of ``shares`` up to rounding (systematic sampling: one
+    random start, then equal steps, so each count is the floor or ceiling of n × share, unbiased),
+    in random order."""
+    points = (np.arange(n) + rng.random()) / n
+    cats = np.searchsorted(np.cumsum(shares) / np.sum(shares), points, side="right")
+    return rng.permutation(np.minimum(cats, len(shares) - 1))
+
+
+def landscape_traits(op, kinds: pd.DataFrame, rows: list[dict], rng) -> list[dict]:
+    """Formality, age profile, linking tie and size of the starting organisations, spread evenly
+    within each cell (a municipality's organisations of one kind; of one origin group for minority
+    organisations, of one tradition for congregations) rather than drawn one by one: the kind's
+    shares by :func:`systematic` sampling, and the n organisations of one age profile in a cell
+    the sizes at quantiles (i + ½)/n (:func:`size_target`), in random order. A small landscape is then the large one in
+    miniature: with independent draws, 100 organisations' capacity varied by ±21% between seeds
+    (lognormal sizes, spread 1.3), and whether the largest sport club served children or adults
+    moved adult participation by several points; at 5,000 persons majority participation had a
+    seed sd of 4–6 points against 1 with equal sizes (benchmarks/stationarity.py)."""
+    cells: dict[tuple, list[int]] = {}
+    for i, r in enumerate(rows):
+        cells.setdefault((r["municipality"], r["group"]), []).append(i)
+    out: list[dict] = [{} for _ in rows]
+    for ids in cells.values():
+        kind, minority = rows[ids[0]]["kind"], rows[ids[0]]["minority"]
+        n, k = len(ids), kinds.loc[kind]
+        informal = systematic(rng, n, [1 - informal_share(op, kind, minority), informal_share(op, kind, minority)])
+        profile = systematic(rng, n, [k["children_share"], k["all_ages_share"], 1 - k["children_share"] - k["all_ages_share"]])
+        linked = systematic(rng, n, [1 - linked_share(op, kind, minority), linked_share(op, kind, minority)])
+        for j, i in enumerate(ids):
+            out[i] = dict(informal=bool(informal[j]), profile=PROFILES[profile[j]], linked=bool(linked[j]))
+        # sizes spread within each age profile, so children's and adults' capacity are fixed too
+        for a in PROFILES:
+            sub = [i for i in ids if out[i]["profile"] == a]
+            for i, q in zip(sub, (rng.permutation(len(sub)) + 0.5) / max(1, len(sub))):
+                out[i]["size"] = size_target(op, float(k["mean_size"]), float(q), len(sub)) * rows[i]["scale"]
+    return out
+
+
+def informal_share(op, kind: str, minority: bool) -> float:
+    if kind in ("volunteer_centre", "religious") and not minority:
+        return 0.0
+    return op.informal_share_minority if minority else op.informal_share_majority
+
+
+def linked_share(op, kind: str, minority: bool) -> float:
+    if kind == "volunteer_centre":
+        return 1.0
+    return op.linked_share_minority if minority else op.linked_share_majority
+
+
+def founding_traits(model, kind: str, minority: bool, origin: int, municipality: int,
+                    capacity: float | None = None) -> dict:
+    """The traits of one newly founded organisation. Its age profile and formality are those its
+    cell (as at the start: municipality, kind, origin group) lacks most against its kind's shares —
+    founding refills what folding took away (small informal groups fold more often). Its size is
+    the capacity its cell and profile lack (``capacity``, by default the kind's mean size × their
+    number with it, minus the active ones' sizes), at most the largest of the kind's sizes: a new organisation takes up the people
+    left unserved (McPherson 1983), so the landscape's capacity stays where it started. (A size
+    drawn from the distribution instead let one new 300-member organisation move a 5,000-person
+    municipality's participation by points.) The linking tie is drawn, since links form and decay
+    during the run anyway."""
+    o, op, rng = model.orgs, model.params.organisations, model.rng
+    k = model.world.kinds.set_index("kind").loc[kind]
+    cell = (o.active & (o.kind == KINDS.index(kind)) & (o.minority == minority) & (o.origin == origin)
+            & (o.tradition == -1) & (o.municipality == municipality))
+    shares = np.array([k["children_share"], k["all_ages_share"], 1 - k["children_share"] - k["all_ages_share"]])
+    have = np.array([np.sum(cell & (o.age_profile == a)) for a in PROFILES])
+    n = int(cell.sum()) + 1
+    informal = informal_share(op, kind, minority) * n - np.sum(cell & ~o.formal) >= 0.5
+    profile = PROFILES[int(np.argmax(shares * n - have))]
+    same = cell & (o.age_profile == profile)
+    m = int(same.sum()) + 1
+    mean = float(k["mean_size"])
+    lack = (mean * m if capacity is None else capacity) - float(o.size_target[same].sum())
+    size = min(lack, size_target(op, mean, 1 - 0.5 / m, m))
+    return dict(informal=bool(informal), profile=profile,
+                linked=bool(rng.random() < linked_share(op, kind, minority)), size=size)
 
 
 def volunteer_centres(op, inhabitants: float) -> int:
@@ -98,31 +240,29 @@ def volunteer_centres(op, inhabitants: float) -> int:
     return max(1, round(inhabitants / op.persons_per_volunteer_centre))
 
 
-def size_target(op, mean_size: float, rng) -> float:
-    """An organisation's typical size: lognormal with spread ``size_dispersion`` and mean
-    ``mean_size`` of its kind, so most are small and a few large (FACTS §6)."""
+def size_target(op, mean_size: float, quantile: float, n: int) -> float:
+    """An organisation's typical size: the ``quantile`` of a lognormal with spread
+    ``size_dispersion``, scaled so that n organisations at the quantiles (i + ½)/n average
+    ``mean_size`` of their kind — most are small and a few large (FACTS §6), and a kind's capacity
+    per organisation is the same in a small municipality as in a large one (without the scaling,
+    30 organisations would average 0.93 of the mean and 600 organisations 0.99)."""
     sd = op.size_dispersion
-    return float(mean_size * rng.lognormal(-0.5 * sd * sd, sd))
+    spread = lambda u: np.exp(-0.5 * sd * sd + sd * ndtri(u))
+    return float(mean_size * spread(quantile) / spread((np.arange(n) + 0.5) / n).mean())
 
 
-def org_row(op, kinds: pd.DataFrame, kind: str, nb: int, municipality: int, rng, origin: int = -1,
-            tradition: int = -1, minority: bool = False, since: int = 0) -> dict:
-    """One new organisation of ``kind`` in neighbourhood ``nb``: fees, demands, age profile, board
-    size, openness and typical size drawn from its kind's profile (``kinds`` indexed by kind)."""
+def org_row(op, kinds: pd.DataFrame, kind: str, nb: int, municipality: int, rng, origin: int, tradition: int,
+            minority: bool, since: int, traits: dict) -> dict:
+    """One organisation of ``kind`` in neighbourhood ``nb``, with its ``traits`` (formality, age
+    profile, linking tie, size: :func:`landscape_traits`, :func:`founding_traits`);
+    fees and demands drawn around its kind's profile (``kinds`` indexed by kind)."""
     k = kinds.loc[kind]
-    informal = rng.random() < (op.informal_share_minority if minority else op.informal_share_majority)
-    if kind in ("volunteer_centre", "religious") and not minority:
-        informal = False
-    u = rng.random()
-    profile = CHILDREN if u < k["children_share"] else (ALL_AGES if u < k["children_share"] + k["all_ages_share"] else ADULTS_ONLY)
-    linked = rng.random() < (op.linked_share_minority if minority else op.linked_share_majority)
-    if kind == "volunteer_centre":
-        linked = True
+    informal = traits["informal"]
     jitter = rng.lognormal(0, 0.3)
     board = op.board_size if not informal else 2
-    return dict(
+    row = dict(
         kind=kind, neighbourhood=nb, municipality=municipality, formal=not informal,
-        minority=minority, origin=origin, tradition=tradition, age_profile=profile,
+        minority=minority, origin=origin, tradition=tradition, age_profile=traits["profile"],
         # informal groups collect no membership fee (assumption)
         fee_adult=0.0 if informal else float(k["fee_adult"]) * jitter,
         fee_child=0.0 if informal else float(k["fee_child"]) * jitter,
@@ -130,10 +270,12 @@ def org_row(op, kinds: pd.DataFrame, kind: str, nb: int, municipality: int, rng,
         commitment=float(np.clip(k["commitment"] + rng.normal(0, 0.08), 0, 1)),
         board_size=board,
         openness=min(1.0, op.openness * float(k["openness_multiplier"])),
-        # at least its board and a handful of members (assumption): no organisation aims to fold
-        linked=linked, size_target=max(board + 5.0, size_target(op, float(k["mean_size"]), rng)),
-        active=True, founded=since, thin_months=0,
+        linked=traits["linked"], active=True, founded=since, thin_months=0,
     )
+    # at least its board and a handful of members (assumption): no organisation aims to fold
+    row["size_target"] = max(board + 5.0, traits["size"])
+    row["citywide"] = row["size_target"] >= op.citywide_size
+    return row
 
 
 def orgs_from_rows(rows: list[dict]) -> Orgs:
@@ -149,7 +291,7 @@ def orgs_from_rows(rows: list[dict]) -> Orgs:
         fee_child=col("fee_child", np.float32), language_demand=col("language_demand", np.float32),
         commitment=col("commitment", np.float32), board_size=col("board_size", np.int16),
         openness=col("openness", np.float32), linked=col("linked", bool),
-        size_target=col("size_target", np.float32), meet_factor=np.ones(len(df), np.float32),
+        size_target=col("size_target", np.float32), citywide=col("citywide", bool), meet_factor=np.ones(len(df), np.float32),
         active=col("active", bool), founded=col("founded", np.int32), thin_months=col("thin_months", np.int16),
     )
 
@@ -204,9 +346,11 @@ def _eligible(p: People, orgs: Orgs, o: int, persons: np.ndarray) -> np.ndarray:
     return persons[eligible_for_board(p, orgs, o, persons)]
 
 
-def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minority: bool = False) -> np.ndarray:
+def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minority: bool = False,
+          capacity: np.ndarray | None = None) -> np.ndarray:
     """Found new organisations of ``kind``, one in each of ``neighbourhoods`` (of ``origin`` for
-    minority organisations): rows appended to ``model.orgs`` with a board drawn as at the start
+    minority organisations; sized to the ``capacity`` their cell should have, :func:`founding_traits`):
+    rows appended to ``model.orgs`` with a board drawn as at the start
     (:func:`found_boards`); every per-organisation store grows (``model.orgs_added``). Returns the
     new organisation ids."""
     nbs = np.asarray(neighbourhoods, np.int64)
@@ -214,8 +358,11 @@ def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minori
         return np.empty(0, np.int64)
     kinds = model.world.kinds.set_index("kind")
     op = model.params.organisations
-    rows = [org_row(op, kinds, kind, int(nb), int(model.nb_municipality[nb]), model.rng, origin, -1, minority,
-                    since=model.month) for nb in nbs]
+    rows = []
+    for j, nb in enumerate(nbs):
+        mun = int(model.nb_municipality[nb])
+        traits = founding_traits(model, kind, minority, origin, mun, None if capacity is None else float(capacity[j]))
+        rows.append(org_row(op, kinds, kind, int(nb), mun, model.rng, origin, -1, minority, model.month, traits))
     new = orgs_from_rows(rows)
     ids = model.orgs.extend(**{c: getattr(new, c) for c in model.orgs.columns})
     found_boards(model.people, model.orgs, model.rng, since=model.month, ids=ids)

@@ -76,3 +76,29 @@ def weighted_in_group(grouped: tuple[np.ndarray, np.ndarray, np.ndarray], weight
     idx = np.searchsorted(cw, x, side="right")
     out[ok] = members[np.clip(idx, start[keys[ok]], start[keys[ok]] + size[keys[ok]] - 1)]
     return out
+
+
+class Places:
+    """Active organisations grouped by where they recruit: local ones by neighbourhood, city-wide
+    ones (``orgs.citywide``, the largest) by municipality, and all of them by municipality."""
+
+    def __init__(self, orgs, mask: np.ndarray, n_nb: int, n_mun: int):
+        self.weight = orgs.size_target
+        local = np.flatnonzero(mask & ~orgs.citywide)
+        city = np.flatnonzero(mask & orgs.citywide)
+        every = np.flatnonzero(mask)
+        self.local = groups(orgs.neighbourhood[local], local, n_nb)
+        self.city = groups(orgs.municipality[city], city, n_mun)
+        self.anywhere = groups(orgs.municipality[every], every, n_mun)
+        self.local_capacity = np.bincount(orgs.neighbourhood[local], weights=self.weight[local], minlength=n_nb)
+        self.city_capacity = np.bincount(orgs.municipality[city], weights=self.weight[city], minlength=n_mun)
+
+    def seen(self, nb: np.ndarray, mun: np.ndarray, nb_share: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """An organisation seen by each person of neighbourhood ``nb`` in municipality ``mun``:
+        drawn in proportion to size among the neighbourhood's local organisations and the
+        municipality's city-wide ones, whose capacity counts in each neighbourhood by its share of
+        the municipality's inhabitants (``nb_share``); -1 where there is none."""
+        city = self.city_capacity[mun] * nb_share
+        go_city = rng.random(len(nb)) * (city + self.local_capacity[nb]) < city
+        return np.where(go_city, weighted_in_group(self.city, self.weight, mun, rng),
+                        weighted_in_group(self.local, self.weight, nb, rng))

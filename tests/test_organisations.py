@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from model.mechanisms import organisations as orgmech
 from model.model import DugnadModel
@@ -31,7 +32,7 @@ def test_thin_organisation_folds_and_is_inert():
     assert not (m.people.mem_org == target).any()  # the last people are out
     assert not m.org_partners
     # inert: nobody finds it any more
-    assert target not in m.org_nb_groups[0] and target not in m.youth_org_nb_groups[0]
+    assert target not in m.org_places.anywhere[0] and target not in m.youth_org_places.anywhere[0]
     assert target not in m.linked_groups()[0]
 
 
@@ -101,3 +102,102 @@ def test_volunteer_centres_scale_with_population():
     from model.scenario import OrganisationParams
     op = OrganisationParams(persons_per_volunteer_centre=10_000.0)
     assert volunteer_centres(op, 500) == 1 and volunteer_centres(op, 30_000) == 3
+
+
+def test_systematic_counts_are_floor_or_ceiling_of_shares():
+    from model.organisations import systematic
+    rng = np.random.default_rng(1)
+    for n in (1, 7, 30, 101):
+        for _ in range(20):
+            shares = rng.random(3)
+            counts = np.bincount(systematic(rng, n, list(shares)), minlength=3)
+            exact = n * shares / shares.sum()
+            assert counts.sum() == n
+            assert ((counts == np.floor(exact)) | (counts == np.ceil(exact))).all()
+
+
+def test_a_kinds_capacity_is_its_mean_size_times_count_at_any_size():
+    """Sizes at the quantiles (i + 1/2)/n, rescaled: n organisations average mean_size, with a heavy tail."""
+    from model.organisations import size_target
+    from model.scenario import OrganisationParams
+    op = OrganisationParams(size_dispersion=1.3)
+    for n in (1, 3, 30, 600):
+        sizes = [size_target(op, 60.0, (i + 0.5) / n, n) for i in range(n)]
+        assert np.mean(sizes) == pytest.approx(60.0)
+    big = [size_target(op, 60.0, (i + 0.5) / 600, 600) for i in range(600)]
+    assert np.median(big) < 30 and max(big) > 10 * np.median(big)
+
+
+def test_starting_capacity_does_not_vary_between_seeds():
+    """The landscape's capacity for adults and for children is fixed by the scenario, not by the
+    seed: with independent heavy-tailed draws it varied by about ±20% at this size."""
+    def capacity(seed):
+        m = DugnadModel(small_scenario(3000, burn_in_months=0), seed=seed, burn_in=False)
+        o = m.orgs
+        child = o.age_profile != 0
+        return o.size_target[child].sum(), o.size_target[~child].sum()
+    caps = np.array([capacity(s) for s in range(1, 7)])
+    assert (caps.std(axis=0) / caps.mean(axis=0) < 0.05).all()
+
+
+def test_balanced_places_follow_the_weights():
+    from model.organisations import balanced_places
+    rng = np.random.default_rng(2)
+    sizes = rng.lognormal(3, 1.3, 200)
+    weights = np.array([1.0, 2.0, 0.0, 1.0])
+    nb = balanced_places(sizes, weights, rng)
+    cap = np.bincount(nb, weights=sizes, minlength=4)
+    assert cap[2] == 0
+    np.testing.assert_allclose(cap / cap.sum(), weights / weights.sum(), atol=sizes.max() / sizes.sum())
+
+
+def test_founded_organisation_takes_up_the_capacity_its_cell_lacks():
+    m = blank_model(2000, organisations={"size_dispersion": 1.3})
+    o = m.orgs
+    sport = o.active & (o.kind == KINDS.index("sport")) & ~o.minority
+    traits = orgmech_traits(m)
+    same = sport & (o.age_profile == traits["profile"])
+    big = np.flatnonzero(same)[np.argmax(o.size_target[same])]
+    o.active[big] = False                          # the largest folds
+    again = orgmech_traits(m)
+    assert again["profile"] == o.age_profile[big]  # the profile it left is refilled ...
+    assert again["size"] == pytest.approx(float(o.size_target[big]), rel=0.05)  # ... at its size
+
+
+def orgmech_traits(m):
+    from model.organisations import founding_traits
+    return founding_traits(m, "sport", False, -1, 0)
+
+
+def test_citywide_organisations_are_seen_from_every_neighbourhood():
+    m = blank_model(3000, population={"neighbourhoods": 6})
+    o = m.orgs
+    city = np.flatnonzero(o.active & o.citywide)
+    assert len(city) and (o.size_target[city] >= m.params.organisations.citywide_size).all()
+    local = o.active & ~o.citywide
+    rng = np.random.default_rng(4)
+    for nb in range(6):
+        keys = np.full(4000, nb)
+        seen = m.org_places.seen(keys, np.zeros(4000, np.int64), m.nb_share(keys), rng)
+        assert (~local[seen] | (o.neighbourhood[seen] == nb)).all()   # local ones only at home
+        share_city = o.citywide[seen].mean()
+        expect = o.size_target[city].sum() * m.nb_share(np.array([nb]))[0]
+        expect /= expect + o.size_target[local & (o.neighbourhood == nb)].sum()
+        assert abs(share_city - expect) < 0.04
+
+
+def test_citywide_organisation_asks_strangers_across_the_municipality():
+    from model.mechanisms import recruitment
+    m = blank_model(3000, population={"neighbourhoods": 6}, organisations={"openness": 1.0},
+                    recruitment={"ask_rate": 1.0, "accept_base": 0.0})
+    o = m.orgs
+    city = int(np.flatnonzero(o.active & o.citywide)[0])
+    members = np.flatnonzero(m.people.age >= 30)[:60]
+    for i in members:
+        put(m, int(i), city, MEMBER)
+    asked_nb = set()
+    for _ in range(5):
+        m.month += 1
+        recruitment.ask(m)
+        asked_nb |= set(m.people.neighbourhood[m.people.last_asked == m.month].tolist())
+    assert len(asked_nb) == 6

@@ -89,6 +89,11 @@ def _pick_nb(model, weights: np.ndarray, municipality: int) -> int:
     return int(model.rng.choice(len(w), p=w / w.sum()))
 
 
+def _mean_size(model, kind: str) -> float:
+    kinds = model.world.kinds
+    return float(kinds.loc[kinds.kind == kind, "mean_size"].iloc[0])
+
+
 def found_missing(model) -> np.ndarray:
     """Found organisations where the landscape has gaps (see the module docstring). Returns new ids."""
     p, o, op = model.people, model.orgs, model.params.organisations
@@ -105,7 +110,9 @@ def found_missing(model) -> np.ndarray:
     want = np.array([volunteer_centres(op, x) for x in mun_pop])
     muns = _draws(model, (want - have).astype(float))
     if len(muns):
-        new.append(found(model, "volunteer_centre", np.array([_pick_nb(model, nb_pop, m) for m in muns])))
+        mean = _mean_size(model, "volunteer_centre")
+        new.append(found(model, "volunteer_centre", np.array([_pick_nb(model, nb_pop, m) for m in muns]),
+                         capacity=mean * mun_pop[muns] / op.persons_per_volunteer_centre))
     # minority organisations by (municipality, origin group)
     n_orig = len(model.origins)
     imm = (p.background != MAJORITY) & (p.origin > 0)
@@ -116,7 +123,8 @@ def found_missing(model) -> np.ndarray:
     for key in _draws(model, want - have):
         m, g = divmod(int(key), n_orig)
         w_nb = np.bincount(p.neighbourhood[imm & (p.origin == g)], minlength=n_nb).astype(float)
-        new.append(found(model, "minority", np.array([_pick_nb(model, w_nb, m)]), origin=g, minority=True))
+        new.append(found(model, "minority", np.array([_pick_nb(model, w_nb, m)]), origin=g, minority=True,
+                         capacity=np.array([_mean_size(model, "minority") * cnt[key] / op.minority_per_immigrants])))
     return np.concatenate(new) if new else np.empty(0, np.int64)
 
 

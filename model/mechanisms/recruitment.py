@@ -10,7 +10,8 @@ are asked more in others (spillover).
 Each month every active member may ask one person: a uniformly drawn tie (most ties are weak
 ties), kept with a chance that falls for people of another origin group and for low-status people;
 with the organisation's openness the asker instead approaches someone in the neighbourhood outside
-their own network (the lever of open recruitment). A person with no ties is never asked through
+their own network (the lever of open recruitment) — anyone in the municipality for the largest
+organisations, which recruit city-wide (``organisations.citywide_size``; FACTS §7). A person with no ties is never asked through
 ties. The asked person says yes with ``accept_base · exp(-barrier score)``, lowered when a majority
 person asks a minority person.
 
@@ -29,7 +30,7 @@ import numpy as np
 
 from model.mechanisms import barriers
 from model.mechanisms.membership import join
-from model.roster import random_in_group, weighted_in_group
+from model.roster import random_in_group
 from model.state import MAJORITY, MEMBER, PARTICIPANT, VOLUNTEER
 
 NEWCOMER_MINORITY_FIRST = 0.5  # chance a newcomer's own search goes to their group's organisation (assumption)
@@ -92,8 +93,10 @@ def ask(model) -> None:
     if not len(asker):
         return
     outside = rng.random(len(asker)) < np.minimum(1.0, model.orgs.openness[org] + lv.openness_extra[org])
-    target = np.where(outside, random_in_group(model.nb_groups, model.orgs.neighbourhood[org], rng),
-                      model.ties.random_neighbour(asker, rng)).astype(np.int64)
+    o = model.orgs
+    stranger = np.where(o.citywide[org], random_in_group(model.municipality_groups, o.municipality[org], rng),
+                        random_in_group(model.nb_groups, o.neighbourhood[org], rng))
+    target = np.where(outside, stranger, model.ties.random_neighbour(asker, rng)).astype(np.int64)
     # targeted information (open recruitment): some outside asks go to the under-represented group
     if lv.target_groups is not None:
         aim = outside & (rng.random(len(asker)) < lv.targeted[org])
@@ -145,9 +148,10 @@ def seek(model) -> None:
     channel = rest & (rng.random(len(who)) < p.literacy[who] + model.levers.info[who])
     linked = model.linked_groups()
     org[channel] = random_in_group(linked, p.municipality[who[channel]], rng)
-    # 4) otherwise an organisation seen in the neighbourhood; large ones are seen more
+    # 4) otherwise an organisation seen near home (or a city-wide one); large ones are seen more
     rest = org < 0
-    org[rest] = weighted_in_group(model.org_nb_groups, model.orgs.size_target, p.neighbourhood[who[rest]], rng)
+    nb = p.neighbourhood[who[rest]]
+    org[rest] = model.org_places.seen(nb, p.municipality[who[rest]], model.nb_share(nb), rng)
     ok = eligible(model, np.where(org >= 0, who, -1), np.maximum(org, 0))
     who, org = who[ok], org[ok]
     # an organisation takes in people up to about its typical size (capacity binds for self-joiners too)

@@ -6,8 +6,8 @@ larger among minority youth (Ødegård & Fladmoe 2017). §4.10: children startin
 into school and leisure life.
 
 Each month parents of a child (``start_age``–17) who is in no children's or all-age activity try,
-with ``enrol_rate``, to enrol the child in such an activity in the neighbourhood (or, failing that,
-the municipality). They go ahead with the logistic chance
+with ``enrol_rate``, to enrol the child in such an activity in the neighbourhood or a city-wide
+one (or, failing that, any in the municipality). They go ahead with the logistic chance
 ``w_parent_active·[a parent is active] + w_parent_literacy·(parents' literacy - 0.5) - penalty(minority, sex)``,
 and the child joins unless the fee does not fit the household's leisure budget (barrier score as for
 adults). When a child joins, a parent joins the same organisation as a member with ``parent_pull``.
@@ -54,10 +54,11 @@ def step(model) -> None:
     kids = kids[rng.random(len(kids)) < yp.enrol_rate]
     if not len(kids):
         return
-    # an activity seen in the neighbourhood (else the municipality); large ones are seen more
-    org = weighted_in_group(model.youth_org_nb_groups, model.orgs.size_target, p.neighbourhood[kids], rng)
+    # an activity seen near home or a city-wide one (else anywhere in the municipality); large ones are seen more
+    places, nb = model.youth_org_places, p.neighbourhood[kids]
+    org = places.seen(nb, p.municipality[kids], model.nb_share(nb), rng)
     none = org < 0
-    org[none] = weighted_in_group(model.youth_org_mun_groups, model.orgs.size_target, p.municipality[kids[none]], rng)
+    org[none] = weighted_in_group(places.anywhere, model.orgs.size_target, p.municipality[kids[none]], rng)
     ok = org >= 0
     kids, org = kids[ok], org[ok]
     go = rng.random(len(kids)) < 1.0 / (1.0 + np.exp(-enrol_logit(model, kids)))
