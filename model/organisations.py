@@ -44,7 +44,8 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
             minority: bool = False) -> None:
         """A placement group of ``expected`` organisations' worth of capacity: at least one
         organisation, sized so that together they hold ``expected`` × the kind's mean size (a group
-        of 60 immigrants gets one small association, not one sized for 250)."""
+        of 60 immigrants gets one small association, not one sized for 250, with a board scaled
+        down likewise, :func:`org_row`)."""
         count = max(1, round(expected))
         placed.append(expected)
         where.append(weights)
@@ -184,7 +185,8 @@ def landscape_traits(op, kinds: pd.DataFrame, rows: list[dict], rng) -> list[dic
         profile = systematic(rng, n, [k["children_share"], k["all_ages_share"], 1 - k["children_share"] - k["all_ages_share"]])
         linked = systematic(rng, n, [1 - linked_share(op, kind, minority), linked_share(op, kind, minority)])
         for j, i in enumerate(ids):
-            out[i] = dict(informal=bool(informal[j]), profile=PROFILES[profile[j]], linked=bool(linked[j]))
+            out[i] = dict(informal=bool(informal[j]), profile=PROFILES[profile[j]], linked=bool(linked[j]),
+                          scale=min(1.0, rows[i]["scale"]))
         # sizes spread within each age profile, so children's and adults' capacity are fixed too
         for a in PROFILES:
             sub = [i for i in ids if out[i]["profile"] == a]
@@ -230,8 +232,8 @@ def founding_traits(model, kind: str, minority: bool, origin: int, municipality:
     mean = float(k["mean_size"])
     lack = (mean * m if capacity is None else capacity) - float(o.size_target[same].sum())
     size = min(lack, size_target(op, mean, 1 - 0.5 / m, m))
-    return dict(informal=bool(informal), profile=profile,
-                linked=bool(rng.random() < linked_share(op, kind, minority)), size=size)
+    return dict(informal=bool(informal), profile=profile, linked=bool(rng.random() < linked_share(op, kind, minority)),
+                size=size, scale=1.0 if capacity is None else min(1.0, capacity / mean))
 
 
 def volunteer_centres(op, inhabitants: float) -> int:
@@ -259,7 +261,8 @@ def org_row(op, kinds: pd.DataFrame, kind: str, nb: int, municipality: int, rng,
     k = kinds.loc[kind]
     informal = traits["informal"]
     jitter = rng.lognormal(0, 0.3)
-    board = op.board_size if not informal else 2
+    # a group too small for a whole organisation has a smaller one: board scaled down with it
+    board = 2 if informal else max(2, round(op.board_size * traits.get("scale", 1.0)))
     row = dict(
         kind=kind, neighbourhood=nb, municipality=municipality, formal=not informal,
         minority=minority, origin=origin, tradition=tradition, age_profile=traits["profile"],

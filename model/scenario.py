@@ -293,8 +293,9 @@ def _validate_references(s: Scenario) -> list[tuple[tuple, str, Any]]:
     n_nb = max(s.population.neighbourhoods, n_mun)
     geo_problems, layout = _validate_geography(s, list(origins["group"]))
     out += geo_problems
+    places: list[str] | None = None
     if layout is not None:
-        n_mun, n_nb = layout
+        n_mun, n_nb, places = layout
     if s.population.origin_mix is not None:
         for k in s.population.origin_mix:
             if k not in groups:
@@ -327,6 +328,11 @@ def _validate_references(s: Scenario) -> list[tuple[tuple, str, Any]]:
             for x in target.municipalities or []:
                 if x >= n_mun:
                     out.append(((*loc, "target", "municipalities"), f"no such municipality; allowed: 0–{n_mun - 1}", x))
+            for x in target.places or []:
+                if places is None:
+                    out.append(((*loc, "target", "places"), "places are named only in a scenario with a geography (population.geography); use municipalities (numbers) otherwise", x))
+                elif x not in places:
+                    out.append(((*loc, "target", "places"), f"unknown place; allowed: {', '.join(places)}", x))
         for field in ("neighbourhoods", "drop_in_neighbourhoods"):
             for x in getattr(iv, field, None) or []:
                 if x >= n_nb:
@@ -338,8 +344,9 @@ def _validate_references(s: Scenario) -> list[tuple[tuple, str, Any]]:
     return out
 
 
-def _validate_geography(s: Scenario, groups: list[str]) -> tuple[list[tuple[tuple, str, Any]], tuple[int, int] | None]:
-    """Problems with the scenario's geography, and (places, neighbourhoods) when it has a usable one."""
+def _validate_geography(s: Scenario, groups: list[str]) -> tuple[list[tuple[tuple, str, Any]], tuple[int, int, list[str]] | None]:
+    """Problems with the scenario's geography, and (places, neighbourhoods, place names) when it
+    has a usable one."""
     from model.data_files import DataFileError
     from model.geography import BACKGROUND_TOLERANCE, load_geography
 
@@ -362,7 +369,7 @@ def _validate_geography(s: Scenario, groups: list[str]) -> tuple[list[tuple[tupl
                     f"immigrant_share + descendant_share = {total:.3f}, but geography {geo.name!r} has "
                     f"{geo.mean_background_share:.3f} of immigrant background on average; set them to add up to "
                     f"within {BACKGROUND_TOLERANCE} of it", pop.immigrant_share))
-    return out, (len(geo.places), int(geo.neighbourhoods(pop.neighbourhoods).sum()))
+    return out, (len(geo.places), int(geo.neighbourhoods(pop.neighbourhoods).sum()), list(geo.places))
 
 
 # --------------------------------------------------------------------------------------- loading

@@ -44,8 +44,8 @@ Reason = Literal["labour", "refugee", "family", "study"]
 
 class Target(Section):
     """Who an intervention is offered to. Every condition given must hold; an empty target means
-    everyone. Origins and regions are names from the origin-group file; neighbourhoods and
-    municipalities are numbers from 0."""
+    everyone. Origins and regions are names from the origin-group file; places are names from the
+    scenario's geography; neighbourhoods and municipalities are numbers from 0."""
 
     backgrounds: list[Background] | None = P(None, "assumption", "backgrounds offered the measure (majority, immigrant, descendant); none = all")
     origins: list[str] | None = P(None, "assumption", "origin groups (the `group` column of the origin-group file); none = all")
@@ -59,6 +59,7 @@ class Target(Section):
     employed: bool | None = P(None, "assumption", "only employed (true) or only not employed (false) people")
     municipalities: list[MunicipalityNo] | None = P(None, "assumption", "municipality numbers (from 0)")
     neighbourhoods: list[NeighbourhoodNo] | None = P(None, "assumption", "neighbourhood numbers (from 0)")
+    places: list[str] | None = P(None, "assumption", "places of the scenario's geography by name (`population.geography`, e.g. \"Stovner\" in oslo); none = all")
 
     @model_validator(mode="after")
     def _ages(self) -> Target:
@@ -92,10 +93,20 @@ class Target(Section):
             m &= p.low_income
         if self.employed is not None:
             m &= p.employed == self.employed
-        if self.municipalities is not None:
-            m &= np.isin(p.municipality, self.municipalities)
+        m &= self.in_municipality(model, p.municipality)
         if self.neighbourhoods is not None:
             m &= np.isin(p.neighbourhood, self.neighbourhoods)
+        return m
+
+    def in_municipality(self, model, municipality: np.ndarray) -> np.ndarray:
+        """Which of ``municipality`` (numbers, of persons or organisations) the target's
+        ``municipalities`` and ``places`` cover."""
+        m = np.ones(len(municipality), bool)
+        if self.municipalities is not None:
+            m &= np.isin(municipality, self.municipalities)
+        if self.places is not None:
+            names = list(model.world.places.names)
+            m &= np.isin(municipality, [names.index(x) for x in self.places])
         return m
 
 

@@ -36,7 +36,7 @@ DICT_KEYS = {"kind_shares": ["sport", "culture", "religious", "humanitarian"], "
 STR_LISTS = {"origins": GROUPS, "regions": REGIONS}
 FREE_TEXT = {"description"}
 NAMES = {"name"}
-NOT_GENERATED = {"origin_groups_file", "places_file", "geography", "type"}   # paths and a file's names (tested in the loader and geography tests); the tag
+NOT_GENERATED = {"origin_groups_file", "places_file", "geography", "type", "places"}   # paths and a file's names, place names (need a geography; tested in the loader and geography tests); the tag
 
 # Small values for the fields that set a run's size; their full ranges are checked by loading.
 SIZE = {("population", "persons"): (20, 400), ("months",): (0, 3), ("burn_in_months",): (0, 3),

@@ -161,3 +161,28 @@ def test_shipped_places_file_is_valid():
     df = load_places(groups=list(load_origin_groups()["group"]))
     assert set(df["geography"]) == {"oslo", "municipality_types"}
     assert len(df[df["geography"] == "oslo"]) == 15
+
+
+def _campaign(places):
+    return {"type": "information_campaign", "target": {"places": places}}
+
+
+def test_an_intervention_can_name_a_place():
+    from model.model import DugnadModel
+    sc = scenario_from_dict({"population": {"persons": 3000, "neighbourhoods": 30, **OSLO}, "burn_in_months": 0,
+                             "months": 1, "interventions": [_campaign(["Stovner", "Frogner"])]})
+    m = DugnadModel(sc, 1, burn_in=False)
+    names = list(m.world.places.names)
+    covered = sc.interventions[0].target.mask(m)
+    wanted = np.isin(m.people.municipality, [names.index("Stovner"), names.index("Frogner")])
+    assert covered.any() and (covered == wanted).all()
+
+
+def test_unknown_place_names_the_field_and_the_allowed_places():
+    with pytest.raises(ScenarioError, match=r"interventions\[0\]\.target\.places: unknown place; allowed: Gamle Oslo, .*Stovner"):
+        scenario_from_dict({"population": OSLO, "interventions": [_campaign(["Stovnr"])]})
+
+
+def test_places_need_a_geography():
+    with pytest.raises(ScenarioError, match=r"interventions\[0\]\.target\.places: places are named only in a scenario with a geography"):
+        scenario_from_dict({"interventions": [_campaign(["Stovner"])]})

@@ -356,18 +356,25 @@ def test_arrivals_add_newcomers_with_no_ties_or_memberships():
 
 def test_information_through_minority_organisations_reaches_people_general_channels_miss():
     def reached(channel):
-        # the starting landscape kept: at 900 persons a group's one small organisation may fold
-        m = build("information_campaign", organisations={"founding": False}, channel=channel, general_reach=0.3,
-                  org_reach=0.3, word_of_mouth=0.3)
-        iv = m.interventions[0]
-        for _ in range(3):
-            m.levers.reset()
-            iv.step(m)
-            m.month += 1
-        p = m.people
-        weak = (p.norwegian < 0.4) & (p.age >= 16)
-        return (iv.until[weak] > 0).mean()
-    assert reached("minority_organisations") > reached("general")
+        # pooled over seeds: minority organisations hold about one place per seven immigrants of a
+        # group, so at this size only a few dozen people with weak Norwegian are in reach each run;
+        # the starting landscape kept (a group's one small organisation may fold)
+        hit = weak_total = 0
+        for seed in (1, 2, 3, 5):
+            iv = {"type": "information_campaign", **CASES["information_campaign"]["params"], "channel": channel,
+                  "general_reach": 0.3, "org_reach": 0.3, "word_of_mouth": 0.3}
+            sc = small_scenario(1500, burn_in_months=120, months=6, interventions=[iv], organisations={"founding": False})
+            m = DugnadModel(sc, seed=seed)
+            iv = m.interventions[0]
+            for _ in range(3):
+                m.levers.reset()
+                iv.step(m)
+                m.month += 1
+            p = m.people
+            weak = (p.norwegian < 0.4) & (p.age >= 16)
+            hit, weak_total = hit + int((iv.until[weak] > 0).sum()), weak_total + int(weak.sum())
+        return hit / weak_total
+    assert reached("minority_organisations") > 2 * reached("general")
 
 
 def test_area_initiative_trains_board_members_of_small_organisations_in_the_area():

@@ -38,7 +38,8 @@ def test_language_gap_raises_barrier_and_leaving():
 def test_newcomers_and_minority_youth_leave_more():
     m = blank_model(300)
     p = m.people
-    org = int(np.flatnonzero((m.orgs.age_profile == 2) & (m.orgs.tradition < 0) & (m.orgs.origin < 0))[0])
+    org = int(np.flatnonzero((m.orgs.tradition < 0) & (m.orgs.origin < 0))[0])
+    m.orgs.age_profile[org] = 2   # an all-ages organisation (hand-made)
     i = int(np.flatnonzero(p.age >= 30)[0])
     p.background[i], p.years_in_norway[i] = IMMIGRANT, 20.0
     old = leave_hazard(m, np.array([i]), np.array([org]), np.array([MEMBER]))[0]

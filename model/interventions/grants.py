@@ -52,7 +52,7 @@ class Params(InterventionParams):
     """Grant regime for voluntary organisations (and optional formalisation support)."""
 
     type: Literal["grants"] = "grants"
-    target: Target = P(Target(), "assumption", "only `municipalities` is used: where the scheme runs (default: all)")
+    target: Target = P(Target(), "assumption", "only `municipalities` and `places` are used: where the scheme runs (default: all)")
     regime: Literal["project", "operating"] = P("project", "data", "one-year project grants paid late, or multi-year operating grants (FACTS §4.7)")
     budget_nok_per_year: float = P(1_500_000.0, "assumption", "grant budget per municipality per year, NOK", ge=0, le=NOK)
     apply_rate: float = P(0.6, "assumption", "chance a formal organisation linked to the municipality applies in a round (unlinked: half)", ge=0, le=1)
@@ -106,9 +106,7 @@ class Grants(Intervention):
         self.eff = np.array([eff[k] for k in KINDS])[self.model.orgs.kind]
 
     def _eligible_here(self, model) -> np.ndarray:
-        mun = self.params.target.municipalities
-        o = model.orgs
-        return np.ones(len(o), bool) if mun is None else np.isin(o.municipality, mun)
+        return self.params.target.in_municipality(model, model.orgs.municipality)
 
     def _round(self, model) -> None:
         o, pr, rng, p = model.orgs, self.params, model.rng, model.people

@@ -64,8 +64,7 @@ class OpenRecruitment(Intervention):
         o = model.orgs
         kinds = [KINDS.index(k) for k in params.kinds]
         pool = np.flatnonzero(np.isin(o.kind, kinds) & o.formal & ~o.minority)
-        if params.target.municipalities is not None:
-            pool = pool[np.isin(o.municipality[pool], params.target.municipalities)]
+        pool = pool[params.target.in_municipality(model, o.municipality[pool])]
         self.pool = pool
         self.orgs = np.empty(0, np.int64)
         self.chosen = False
