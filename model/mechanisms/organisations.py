@@ -48,7 +48,7 @@ def density(model) -> dict[int, np.ndarray]:
     """Sport, culture and humanitarian organisations per inhabitant of each municipality in the
     starting landscape (which may differ by municipality, :mod:`model.geography`), taken at the
     first step, before any organisation has folded."""
-    if getattr(model, "org_density", None) is None:
+    if model.org_density is None:
         o, n_mun = model.orgs, model.n_municipalities
         pop = np.maximum(1, np.bincount(model.people.municipality, minlength=n_mun)).astype(float)
         model.org_density = {KINDS.index(k): np.bincount(o.municipality[(o.kind == KINDS.index(k)) & o.active],
