@@ -14,7 +14,6 @@ share differed by 9 points between 5,000 and 100,000 persons (minority organisat
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
