@@ -102,8 +102,11 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
 def in_municipalities(rows: list[dict], where: list[np.ndarray], nb_municipality: np.ndarray, n_mun: int, rng) -> None:
     """Each placement group's organisations shared among municipalities by its weights there
     (:func:`systematic`: counts are the floor or ceiling of their share)."""
+    members: dict[int, list[int]] = {}
+    for i, r in enumerate(rows):
+        members.setdefault(r["group"], []).append(i)
     for g, w in enumerate(where):
-        ids = [i for i, r in enumerate(rows) if r["group"] == g]
+        ids = members.get(g, [])
         mun = systematic(rng, len(ids), np.bincount(nb_municipality, weights=w, minlength=n_mun) + 1e-12)
         for i, m in zip(ids, mun):
             rows[i]["municipality"] = int(m)
