@@ -172,8 +172,8 @@ def landscape_traits(op, kinds: pd.DataFrame, rows: list[dict], rng) -> list[dic
     within each cell (a municipality's organisations of one kind; of one origin group for minority
     organisations, of one tradition for congregations) rather than drawn one by one: the kind's
     shares by :func:`systematic` sampling, and the n organisations of one age profile in a cell
-    the sizes at quantiles (i + ½)/n (:func:`size_target`), in random order. A small landscape is then the large one in
-    miniature: with independent draws, 100 organisations' capacity varied by ±21% between seeds
+    the sizes at quantiles (i + ½)/n (:func:`size_target`), in random order. A small landscape
+    is then the large one in miniature: with independent draws, 100 organisations' capacity varied by ±21% between seeds
     (lognormal sizes, spread 1.3), and whether the largest sport club served children or adults
     moved adult participation by several points; at 5,000 persons majority participation had a
     seed sd of 4–6 points against 1 with equal sizes (benchmarks/stationarity.py)."""
@@ -185,7 +185,7 @@ def landscape_traits(op, kinds: pd.DataFrame, rows: list[dict], rng) -> list[dic
         kind, minority = rows[ids[0]]["kind"], rows[ids[0]]["minority"]
         n, k = len(ids), kinds.loc[kind]
         informal = systematic(rng, n, [1 - informal_share(op, kind, minority), informal_share(op, kind, minority)])
-        profile = systematic(rng, n, [k["children_share"], k["all_ages_share"], 1 - k["children_share"] - k["all_ages_share"]])
+        profile = systematic(rng, n, list(profile_shares(k)))
         linked = systematic(rng, n, [1 - linked_share(op, kind, minority), linked_share(op, kind, minority)])
         for j, i in enumerate(ids):
             out[i] = dict(informal=bool(informal[j]), profile=PROFILES[profile[j]], linked=bool(linked[j]),
@@ -196,6 +196,11 @@ def landscape_traits(op, kinds: pd.DataFrame, rows: list[dict], rng) -> list[dic
             for i, q in zip(sub, (rng.permutation(len(sub)) + 0.5) / max(1, len(sub))):
                 out[i]["size"] = size_target(op, float(k["mean_size"]), float(q), len(sub)) * rows[i]["scale"]
     return out
+
+
+def profile_shares(k: pd.Series) -> np.ndarray:
+    """A kind's shares of children's, all-ages and adults-only organisations (``PROFILES`` order)."""
+    return np.array([k["children_share"], k["all_ages_share"], 1 - k["children_share"] - k["all_ages_share"]])
 
 
 def informal_share(op, kind: str, minority: bool) -> float:
@@ -225,7 +230,7 @@ def founding_traits(model, kind: str, minority: bool, origin: int, municipality:
     k = model.world.kinds.set_index("kind").loc[kind]
     cell = (o.active & (o.kind == KINDS.index(kind)) & (o.minority == minority) & (o.origin == origin)
             & (o.tradition == -1) & (o.municipality == municipality))
-    shares = np.array([k["children_share"], k["all_ages_share"], 1 - k["children_share"] - k["all_ages_share"]])
+    shares = profile_shares(k)
     have = np.array([np.sum(cell & (o.age_profile == a)) for a in PROFILES])
     n = int(cell.sum()) + 1
     informal = informal_share(op, kind, minority) * n - np.sum(cell & ~o.formal) >= 0.5
