@@ -2,12 +2,15 @@
 
     .venv/bin/python benchmarks/stationarity.py --persons 20000 --years 30 --seeds 3
     .venv/bin/python benchmarks/stationarity.py --sizes 5000,20000,100000 --years 0 --seeds 8,4,2
+    .venv/bin/python benchmarks/stationarity.py --composition --persons 200000 --years 60 --seeds 2
 
 Drift: headline indicators (mean over seeds) at month 0 and every five years after, with the
 largest departure from month 0 (percentage points for shares, percent for counts), plus the
 population's composition and each origin group's median residence against origin_groups.csv.
 Size: the same indicators at month 0 for each size (density per neighbourhood kept, as
-``--persons`` does). Prints markdown tables; takes minutes to hours (20,000 persons × 30 years
+``--persons`` does). Composition: the demography alone (the skeleton the builder settles, no
+behaviour), cheap enough for populations where small origin groups have hundreds of persons:
+each group's median residence against origin_groups.csv every ten years. Prints markdown tables; takes minutes to hours (20,000 persons × 30 years
 × 3 seeds ≈ 15 min on 2 cores).
 """
 
@@ -19,7 +22,12 @@ import time
 import numpy as np
 import pandas as pd
 
+from model.data_files import load_origin_groups
+from model.demography.rates import load_rates
+from model.demography.skeleton import build_skeleton
+from model.demography.society import Demography
 from model.model import DugnadModel
+from model.population import origin_weights
 from model.scenario import load_scenario
 from model.state import IMMIGRANT
 
@@ -100,6 +108,41 @@ def sizes(args) -> None:
     print(df.round(3).to_string())
 
 
+def skeleton_medians(sc, seed: int, years: int) -> pd.DataFrame:
+    pop = sc.population
+    origins = load_origin_groups(pop.origin_groups_file)
+    w = origin_weights(pop, origins)
+    n_imm, n_desc = round(pop.persons * pop.immigrant_share), round(pop.persons * pop.descendant_share)
+    n_maj = pop.persons - n_imm - n_desc
+    demo = Demography.create(load_rates(origins), origins, sc.demography, n_maj, n_desc, n_imm * w)
+    sk = build_skeleton(np.random.default_rng(seed), demo, n_maj, n_desc, w, n_imm, sc.demography.spin_up_years)
+    rows = {}
+    for year in range(years + 1):
+        if year % 10 == 0:
+            p = sk.people
+            imm = p.background == IMMIGRANT
+            rows[year] = {g: float(np.median(p.years_in_norway[imm & (p.origin == i)])) for i, g in enumerate(origins["group"]) if i}
+        if year < years:
+            for _ in range(12):
+                demo.advance(sk, lambda: sk.n_households, 1 / 12)
+    out = pd.DataFrame(rows)
+    out.insert(0, "data", origins.set_index("group")["median_years_in_norway"].iloc[1:])
+    return out
+
+
+def composition_only(args) -> None:
+    sc = load_scenario(args.scenario, {"population": {"persons": args.persons}})
+    runs = [skeleton_medians(sc, seed, args.years) for seed in range(1, int(args.seeds) + 1)]
+    mean = sum(runs) / len(runs)
+    years = [c for c in mean.columns if c != "data"]
+    print(f"\n## Median residence (years), demography only: {args.persons:,} persons, mean of {int(args.seeds)} seeds\n")
+    print(mean.round(1).to_string())
+    off = mean[years].div(mean["data"], axis=0) - 1
+    print(f"\nLargest departure from the data value, all snapshots: {100 * off.abs().max().max():.0f}% "
+          f"({off.abs().max(axis=1).idxmax()}); mean over snapshots per group within "
+          f"{100 * off.mean(axis=1).abs().max():.0f}%")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scenario", default="scenarios/baseline.toml")
@@ -107,8 +150,12 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=30)
     ap.add_argument("--seeds", default="3", help="seeds (with --sizes: one number, or one per size)")
     ap.add_argument("--sizes", default=None, help="comma-separated sizes: compare levels across sizes instead")
+    ap.add_argument("--composition", action="store_true", help="median residence by origin group, demography only")
     args = ap.parse_args()
-    sizes(args) if args.sizes else drift(args)
+    if args.composition:
+        composition_only(args)
+    else:
+        sizes(args) if args.sizes else drift(args)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from model.data_files import RELIGION
 from model.state import DESCENDANT, IMMIGRANT, MAJORITY, NEVER, REASONS, TRADITIONS
 
 SIMILAR_REGIONS = ("majority", "Nordic", "Western Europe")  # a civil-society tradition like Norway's
+HEALTH_DECLINE = 0.008   # yearly fall of mean health after 40 (assumption)
 
 
 def draw(sc, origins: pd.DataFrame, s: dict[str, np.ndarray], rng, mode: str,
@@ -39,9 +40,8 @@ def draw(sc, origins: pd.DataFrame, s: dict[str, np.ndarray], rng, mode: str,
     norwegian = _norwegian(rng, bg, age, years, oget("share_good_norwegian"), mode)
     employed, work_hours = _work(sc, rng, bg, age, reason, oget("employment_rate"),
                                  float(origins.at[0, "employment_rate"]), mode)
-    wage = (sc.economy.median_wage * np.array([0.8, 1.0, 1.3])[education] * np.where(is_imm, 0.85, 1.0)
-            * rng.lognormal(0, sc.economy.wage_sd_log, n)).astype(np.float32)
-    health = np.clip(rng.normal(0.9 - 0.008 * np.maximum(0, age - 40), 0.12), 0.05, 1.0).astype(np.float32)
+    wage = wage_for(sc, rng, education, is_imm)
+    health = np.clip(rng.normal(0.9 - HEALTH_DECLINE * np.maximum(0, age - 40), 0.12), 0.05, 1.0).astype(np.float32)
     trad, religious = _religion(rng, origins, s["household"], origin, bg, tradition)
     trust0 = np.where(bg == MAJORITY, 0.72, np.where(bg == DESCENDANT, 0.64, np.where(similar, 0.70, 0.56)))
     trust0 = np.clip(trust0 + rng.normal(0, 0.12, n), 0.02, 0.98).astype(np.float32)
@@ -64,6 +64,13 @@ def draw(sc, origins: pd.DataFrame, s: dict[str, np.ndarray], rng, mode: str,
         mem_org=np.full((n, K), -1, np.int32), mem_role=np.zeros((n, K), np.int8),
         mem_since=np.zeros((n, K), np.int32),
     )
+
+
+def wage_for(sc, rng, education: np.ndarray, immigrant: np.ndarray) -> np.ndarray:
+    """Yearly full-time earnings by education (×0.8 / 1.0 / 1.3) with an immigrant discount (×0.85)
+    and a lognormal spread (assumptions around the SSB median, ``economy.median_wage``)."""
+    factor = np.array([0.8, 1.0, 1.3])[education] * np.where(immigrant, 0.85, 1.0)
+    return (sc.economy.median_wage * factor * rng.lognormal(0, sc.economy.wage_sd_log, len(education))).astype(np.float32)
 
 
 def education_for(rng, background: np.ndarray, high: np.ndarray) -> np.ndarray:

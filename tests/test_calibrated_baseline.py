@@ -1,7 +1,7 @@
 """The calibrated baseline stays within tolerance on the targets it reproduces (issue 4).
 
-Reduced size (3,500 persons; neighbourhoods scale with it), four seeds run in parallel, the
-baseline's full months. Deterministic (fixed seeds), so a failure means the model or its
+Reduced size (5,000 persons, above the size where small origin groups lose their organisations;
+neighbourhoods scale with it), four seeds run in parallel, the baseline's full months. Deterministic (fixed seeds), so a failure means the model or its
 calibration changed, not bad luck. The full-size result (20,000 persons) is docs/VALIDATION.md;
 since issue 11 levels no longer move with population size beyond seed noise
 (tests/test_stationarity.py), so the targets checked here are those the 20,000-person validation
@@ -17,16 +17,16 @@ from model.validation.validate import run_seeds, summarise
 
 WITHIN = ["secular_volunteering_immigrants", "youth_majority_above_minority",
           "youth_majority_sex_gap", "minority_orgs_less_linked", "determinant_norwegian"]
-# Missed since issue 11's recalibration at 20,000 persons (docs/VALIDATION.md): minority youth take
-# part less than observed once organisations have a binding capacity, even with the calibration's
-# minority_girl_penalty near its widened prior's upper bound (issue 13 replaces the penalties).
+# Missed at 20,000 persons since issue 11's recalibrations (docs/VALIDATION.md): minority youth take
+# part less than observed (0.42 / 0.37 against 0.59 / 0.47) with every youth parameter inside its
+# prior; the structure, not the fit, is short (issue 13 replaces the penalties).
 # Strict: the test fails if they start to hold.
 KNOWN_MISSES = ["youth_minority_boys", "youth_minority_girls", "hobby_minority_girls"]
 
 
 @pytest.fixture(scope="module")
 def result():
-    values, _ = run_seeds("scenarios/baseline.toml", {"population": {"persons": 3500}}, [1, 2, 3, 4], workers=2,
+    values, _ = run_seeds("scenarios/baseline.toml", {"population": {"persons": 5000}}, [1, 2, 3, 4], workers=2,
                           progress=False)
     return values, summarise(values).set_index("target")
 
@@ -46,7 +46,7 @@ def test_known_misses_still_missed(result):
 def test_the_gaps_the_research_reports(result):
     values, s = result
     # immigrants take part less than the majority in every seed, and clearly less on average (at
-    # 3,500 persons a few large organisations make single seeds vary by ±0.1)
+    # 5,000 persons a few large organisations make single seeds vary by ±0.05)
     assert (values["participation_immigrant_background"] < values["participation_rest"]).all()
     assert (s.loc["participation_rest", "model_mean"] - s.loc["participation_immigrant_background", "model_mean"]) > 0.10
     assert s.loc["volunteer_ratio_ssb", "model_mean"] < 0.7

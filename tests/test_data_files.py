@@ -197,7 +197,7 @@ def test_deeply_nested_toml_is_refused(tmp_path):
 
 # ------------------------------------------------------------------------------ calibration.toml
 
-ASK = '"recruitment.ask_rate" = [0.10, 0.60]'
+ASK = '"recruitment.ask_rate" = [0.10, 0.80]'
 
 
 @pytest.mark.parametrize("old, new, words", [
@@ -218,17 +218,17 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.60]'
     ("design_seed = 2026", "design_seed = -1", ["settings.design_seed", "whole number from 1"]),
     ("design_seed = 2026", "design_seed = 2026\nworkers = 2", ["settings.workers", "unknown setting", "allowed: samples"]),
     ("refine_seeds = 3\n", "", ["settings.refine_seeds", "missing"]),
-    (ASK, ASK.replace("0.60", "1.35"), ["parameters.recruitment.ask_rate", "outside what the scenario allows", "≤ 1", "1.35"]),
+    (ASK, ASK.replace("0.80", "1.35"), ["parameters.recruitment.ask_rate", "outside what the scenario allows", "≤ 1", "1.35"]),
     ('"membership.w_time" = [0.2, 1.5]', '"membership.w_time" = [-0.2, 1.5]',
      ["parameters.membership.w_time", "outside what the scenario allows", "≥ 0", "-0.2"]),
     (ASK, ASK.replace("0.10", "nan"), ["parameters.recruitment.ask_rate", "two finite numbers with low < high", "nan"]),
-    (ASK, ASK.replace("0.60", "inf"), ["parameters.recruitment.ask_rate", "two finite numbers", "inf"]),
+    (ASK, ASK.replace("0.80", "inf"), ["parameters.recruitment.ask_rate", "two finite numbers", "inf"]),
     (ASK, ASK.replace("0.10", "true"), ["parameters.recruitment.ask_rate", "two finite numbers", "True"]),
     (ASK, ASK.replace("0.10", '"0.1"'), ["parameters.recruitment.ask_rate", "two finite numbers"]),
-    (ASK, ASK.replace("0.60", "0.60, 0.7"), ["parameters.recruitment.ask_rate", "[low, high]"]),
-    (ASK, ASK.replace("0.10, 0.60", "0.60, 0.10"), ["parameters.recruitment.ask_rate", "low < high"]),
-    (ASK, ASK.replace("0.10, 0.60", "0.2, 0.2"), ["parameters.recruitment.ask_rate", "low < high"]),
-    (ASK, ASK.replace("[0.10, 0.60]", "0.2"), ["parameters.recruitment.ask_rate", "[low, high]", "0.2"]),
+    (ASK, ASK.replace("0.80", "0.80, 0.7"), ["parameters.recruitment.ask_rate", "[low, high]"]),
+    (ASK, ASK.replace("0.10, 0.80", "0.80, 0.10"), ["parameters.recruitment.ask_rate", "low < high"]),
+    (ASK, ASK.replace("0.10, 0.80", "0.2, 0.2"), ["parameters.recruitment.ask_rate", "low < high"]),
+    (ASK, ASK.replace("[0.10, 0.80]", "0.2"), ["parameters.recruitment.ask_rate", "[low, high]", "0.2"]),
     (ASK, ASK.replace("ask_rate", "nope"), ["parameters.recruitment.nope", "not a scenario parameter"]),
     (ASK, '"population.persons" = [100, 200]', ["parameters.population.persons", "type int", "float"]),
     (ASK, '"ties.meet_rate" = [0.1, 0.2]', ["parameters.ties.meet_rate", "type dict", "float"]),
@@ -275,7 +275,7 @@ def no_model_runs(monkeypatch):
 def test_a_range_outside_the_scenario_names_the_calibration_file(tmp_path, no_model_runs):
     """Before: the range passed load_spec and each sample outside it failed in a worker, reported
     against scenarios/../model/data/calibrated.toml (which sets the parameter)."""
-    f = broken(tmp_path, CALIBRATION_FILE, ASK, ASK.replace("0.60", "1.35"))
+    f = broken(tmp_path, CALIBRATION_FILE, ASK, ASK.replace("0.80", "1.35"))
     out = tmp_path / "cal"
     with pytest.raises(CalibrationError) as e:
         calibrate("scenarios/baseline.toml", out, tmp_path / "fitted.toml", workers=1, spec_file=f, progress=False)

@@ -12,6 +12,10 @@ from model.demography import migration as mig
 from model.demography.rates import MAX_AGE, load_fertility, load_life_table, load_rates, stock_median_residence
 from model.demography.skeleton import Skeleton, build_skeleton
 from model.demography.society import Demography
+from model.mechanisms.demography import finish_education
+from model.mechanisms.demography import step as demography_step
+from model.model import DugnadModel
+from model.scenario import load_scenario
 from model.state import DESCENDANT, FEMALE, IMMIGRANT, MAJORITY
 
 ORIGINS = load_origin_groups()
@@ -194,3 +198,38 @@ def test_bad_life_table_and_fertility_files_name_file_and_field(tmp_path):
     g.write_text("group,tfr\nNorway,1.5\n")
     with pytest.raises(DataFileError, match=r"no row for origin group\(s\) Poland"):
         load_fertility(ORIGINS, g)
+
+
+# ----------------------------------------------------------------------------- growing older
+
+@pytest.fixture(scope="module")
+def small_model():
+    return DugnadModel(load_scenario("scenarios/baseline.toml", {"population": {"persons": 3000}}), 5, burn_in=False)
+
+
+def test_at_twenty_the_wage_follows_the_education_drawn():
+    """Drawn at birth, a wage would keep a child's education for life and incomes would fall for
+    decades as the population renews (the drift found in issue 11)."""
+    m = DugnadModel(load_scenario("scenarios/baseline.toml", {"population": {"persons": 3000}}), 6, burn_in=False)
+    p = m.people
+    rows = np.flatnonzero(p.background == MAJORITY)
+    p.education[rows] = 0
+    finish_education(m, rows)
+    log_wage = np.log(p.wage[rows] / m.params.economy.median_wage)
+    mean = {e: log_wage[p.education[rows] == e].mean() for e in (0, 1, 2)}
+    assert (p.education[rows] == 2).mean() > 0.2            # education was drawn again, not kept
+    assert abs((mean[2] - mean[1]) - np.log(1.3)) < 0.08
+    assert abs((mean[0] - mean[1]) - np.log(0.8)) < 0.08
+
+
+def test_health_declines_after_forty_and_not_before(small_model):
+    m = small_model
+    p = m.people
+    uid, health, age = p.uid.copy(), p.health.copy(), p.age.copy()
+    for _ in range(12):
+        demography_step(m)
+    rows = lc.rows_of(m.people, uid)
+    kept = (rows >= 0) & (health > 0.2)
+    change = m.people.health[rows[kept]] - health[kept]
+    assert np.allclose(change[age[kept] > 41], -0.008, atol=1e-4)
+    assert np.allclose(change[age[kept] < 39], 0.0)

@@ -374,7 +374,9 @@ def test_information_through_minority_organisations_reaches_people_general_chann
             weak = (p.norwegian < 0.4) & (p.age >= 16)
             hit, weak_total = hit + int((iv.until[weak] > 0).sum()), weak_total + int(weak.sum())
         return hit / weak_total
-    assert reached("minority_organisations") > 2 * reached("general")
+    # the margin depends on how many weak speakers are in minority organisations or tied to their
+    # participants (calibrated homophily, landscape): 1.75x after the recalibration of issue 11
+    assert reached("minority_organisations") > 1.5 * reached("general")
 
 
 def test_area_initiative_trains_board_members_of_small_organisations_in_the_area():

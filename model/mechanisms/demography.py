@@ -1,13 +1,17 @@
 """Time passes and the population renews itself: ageing, deaths, births, the household life course
 and migration by origin group (:mod:`model.demography`; rates and sources in docs/demography.md).
-Young people finish their education at 20."""
+
+Persons also change as they age, by the same rules the initial population was drawn with
+(:mod:`model.traits`), so that a society renewed by births keeps the profile it started with:
+at 20 young people finish their education and earn by it; after 40 health declines with age.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.state import MAJORITY
-from model.traits import education_for
+from model.state import IMMIGRANT, MAJORITY
+from model.traits import HEALTH_DECLINE, education_for, wage_for
 
 MONTH = 1.0 / 12.0
 
@@ -17,14 +21,19 @@ def step(model) -> None:
     model.demography_events = {k: model.demography_events.get(k, 0) + v for k, v in counts.items()}
     p = model.people
     finish_education(model, np.flatnonzero((p.age >= 20) & (p.age < 20 + MONTH)))
+    older = p.age > 40
+    p.health[older] = np.maximum(p.health[older] - HEALTH_DECLINE * MONTH, 0.05)
 
 
 def finish_education(model, persons: np.ndarray) -> None:
     """At 20, young people's education is drawn as for adults of their group (origin_groups.csv;
-    descendants as the population initialiser does)."""
+    descendants as the population initialiser does), and their wage follows from it. (Drawn at
+    birth, the wage of everyone born in the run would keep a child's education: incomes, and with
+    them leisure budgets, would fall for decades.)"""
     if not len(persons):
         return
     p = model.people
     profile = np.where(p.background[persons] == MAJORITY, 0, p.origin[persons])
     high = model.origins["share_higher_education"].to_numpy(float)[profile]
     p.education[persons] = education_for(model.rng, p.background[persons], high)
+    p.wage[persons] = wage_for(model.params, model.rng, p.education[persons], p.background[persons] == IMMIGRANT)
