@@ -19,7 +19,7 @@ import pandas as pd
 from model import traits
 from model.data_files import load_organisation_kinds, load_origin_groups
 from model.demography.rates import load_rates
-from model.demography.skeleton import build_skeleton
+from model.demography.skeleton import Skeleton, build_skeleton
 from model.demography.society import Demography
 from model.errors import DugnadError
 from model.geography import Geography, Places, Workplaces, assign_places, load_geography, place_households
@@ -57,16 +57,23 @@ def origin_weights(pop, origins: pd.DataFrame) -> np.ndarray:
     return np.concatenate([[0.0], w / w.sum()])
 
 
-def build_world(sc: Scenario, rng: np.random.Generator) -> World:
+def settled_skeleton(sc: Scenario, origins, rng: np.random.Generator) -> tuple[Demography, Skeleton]:
+    """The scenario's demography and its settled skeleton (ages, households, residence; no traits)."""
     pop = sc.population
-    origins = load_origin_groups(pop.origin_groups_file)
-    kinds = load_organisation_kinds()
     w = origin_weights(pop, origins)
     n_imm = round(pop.persons * pop.immigrant_share)
     n_desc = round(pop.persons * pop.descendant_share)
     n_maj = pop.persons - n_imm - n_desc
     demo = Demography.create(load_rates(origins), origins, sc.demography, n_maj, n_desc, n_imm * w)
-    sk = build_skeleton(rng, demo, n_maj, n_desc, w, n_imm, sc.demography.spin_up_years)
+    return demo, build_skeleton(rng, demo, n_maj, n_desc, w, n_imm, sc.demography.spin_up_years)
+
+
+def build_world(sc: Scenario, rng: np.random.Generator) -> World:
+    pop = sc.population
+    origins = load_origin_groups(pop.origin_groups_file)
+    kinds = load_organisation_kinds()
+    w = origin_weights(pop, origins)
+    demo, sk = settled_skeleton(sc, origins, rng)
     s = {k: getattr(sk.people, k) for k in sk.people.columns}
     s["household"] = np.unique(s["household"], return_inverse=True)[1]
     geo = load_geography(pop, list(origins["group"]))
