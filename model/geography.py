@@ -280,12 +280,14 @@ class Workplaces:
     def __len__(self) -> int:
         return len(self.municipality)
 
-    def assign(self, p, persons: np.ndarray, segregation: float, rng) -> None:
+    def assign(self, p, persons: np.ndarray, segregation: float, u: np.ndarray) -> None:
         """Give each of ``persons`` a workplace in their municipality; immigrants with chance
-        ``segregation`` land in an immigrant-heavy niche workplace (assumption)."""
+        ``segregation`` land in an immigrant-heavy niche workplace (assumption). ``u``: two
+        uniforms per person (niche or not, which workplace), so a person's workplace depends on
+        their own draws only."""
         if not len(persons):
             return
-        niche_pref = (p.background[persons] == IMMIGRANT) & (rng.random(len(persons)) < segregation)
+        niche_pref = (p.background[persons] == IMMIGRANT) & (u[:, 0] < segregation)
         wps = np.empty(len(persons), np.int32)
         for m in np.unique(p.municipality[persons]):
             in_m = p.municipality[persons] == m
@@ -295,8 +297,6 @@ class Workplaces:
             niche_wp = all_wp[self.niche[all_wp]]
             if not len(niche_wp):
                 niche_wp = all_wp
-            sel = in_m & niche_pref
-            wps[sel] = niche_wp[rng.integers(0, len(niche_wp), int(sel.sum()))]
-            sel = in_m & ~niche_pref
-            wps[sel] = all_wp[rng.integers(0, len(all_wp), int(sel.sum()))]
+            for sel, options in ((in_m & niche_pref, niche_wp), (in_m & ~niche_pref, all_wp)):
+                wps[sel] = options[np.minimum((u[sel, 1] * len(options)).astype(np.int64), len(options) - 1)]
         p.workplace[persons] = wps

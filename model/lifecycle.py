@@ -6,6 +6,11 @@ store that holds per-person or per-household state.
 order (the persons table, ties, levers, each intervention's own arrays) so rows stay dense and in
 uid order; a person's uid never changes and is never reused. Household ids are never reused
 either; per-household arrays grow as households form.
+
+Randomness: the life course draws from ``model.streams`` (:mod:`model.streams`). New persons
+come with their keys (derived by the event that brought them); their traits and workplaces are
+drawn from a generator keyed by the batch's keys, and a new household's neighbourhood from one
+keyed by the keys of the persons the households form around. ``model.rng`` is not used here.
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ class ModelPopulation:
         return self.model.people
 
     @property
-    def rng(self):
-        return self.model.rng
+    def streams(self):
+        return self.model.streams
+
+    def begin_step(self) -> None:
+        """The model sets ``streams.month`` itself (:meth:`model.model.DugnadModel.step`)."""
 
     # ------------------------------------------------------------------ persons
     def remove(self, rows: np.ndarray) -> None:
@@ -47,7 +55,10 @@ class ModelPopulation:
         m.people_changed()
 
     def add(self, cols: dict[str, np.ndarray]) -> np.ndarray:
+        """New persons from skeleton columns, each with its ``key``; returns their rows."""
         m = self.model
+        if "key" not in cols:
+            raise ValueError("new persons need a key each (model.demography.life_course.new_keys)")
         n = len(cols["age"])
         s = dict(cols, uid=np.arange(m.world.next_uid, m.world.next_uid + n))
         m.world.next_uid += n
@@ -56,14 +67,17 @@ class ModelPopulation:
         s["municipality"] = m.nb_municipality[s["neighbourhood"]]
         newcomer = np.asarray(s["background"]) == 1
         mode = "newcomer" if newcomer.all() else "newborn"
-        rows = m.people.extend(**traits.draw(m.params, m.origins, s, m.rng, mode, self._household_tradition(hh)))
+        draw = m.streams.generator("lifecycle.traits", s["key"])
+        rows = m.people.extend(**traits.draw(m.params, m.origins, s, draw, mode, self._household_tradition(hh)))
         m.people.arrived_month[rows[newcomer]] = m.month
         m.ties.grow(len(m.people))
         m.levers.grow(len(m.people))
         for iv in m.interventions:
             iv.grow(len(m.people))
         employed = rows[m.people.employed[rows]]
-        m.workplaces.assign(m.people, employed, m.params.population.workplace_segregation, m.rng)
+        if len(employed):
+            m.workplaces.assign(m.people, employed, m.params.population.workplace_segregation,
+                                m.streams.uniform("lifecycle.workplace", m.people.key[employed][:, None], np.arange(2)))
         m.people_changed()
         return rows
 
@@ -83,20 +97,23 @@ class ModelPopulation:
         m.people_changed()
 
     # ------------------------------------------------------------------ households
-    def new_households(self, near: np.ndarray, origin: np.ndarray | None = None) -> np.ndarray:
+    def new_households(self, near: np.ndarray, keys: np.ndarray, origin: np.ndarray | None = None) -> np.ndarray:
         """New households: near the household in ``near``, or (-1) settled by the geography's rule
-        for newcomers of ``origin`` (or where the arrivals intervention settles them)."""
+        for newcomers of ``origin`` (or where the arrivals intervention settles them). ``keys``:
+        the keys of the persons (or arriving households) they form around, for the draws."""
         m = self.model
         near = np.asarray(near, np.int64)
         nb = np.empty(len(near), np.int64)
         local = near >= 0
-        nb[local] = m.places.near(m.rng, near[local])
+        draw = m.streams.generator("lifecycle.household_place", keys) if len(near) else None
+        if local.any():
+            nb[local] = m.places.near(draw, near[local])
         if (~local).any():
             if self._settle_at is not None:
                 nb[~local] = self._settle_at[: int((~local).sum())]
             else:
                 o = np.asarray(origin, np.int64)[~local]
-                nb[~local] = m.places.settle(m.rng, o, np.ones(len(o), np.int64))
+                nb[~local] = m.places.settle(draw, o, np.ones(len(o), np.int64))
         ids = m.places.add_households(nb)
         m.households_added(len(ids))
         return ids

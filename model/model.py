@@ -22,14 +22,18 @@ from model.mechanisms import ORDER, demography, economy
 from model.population import build_world
 from model.roster import Places, Roster, groups, random_in_group
 from model.scenario import Scenario
+from model.streams import Streams
 from model.state import ADULTS_ONLY, KINDS
 
 
 class DugnadModel(mesa.Model):
     """Civil society and integration in Norway, one month per step.
 
-    ``DugnadModel(scenario, seed=None)``: the seed defaults to ``scenario.seed``; it seeds the one
-    random generator (``self.rng``) every mechanism draws from. On construction the model builds
+    ``DugnadModel(scenario, seed=None)``: the seed defaults to ``scenario.seed``. It seeds Mesa's
+    generator (``self.rng``), which builds the population and nothing else, and the named streams
+    (``self.streams``, :mod:`model.streams`) every random decision draws from once the model steps
+    (common random numbers: paired runs differ only where a scenario changed what someone faces).
+    On construction the model builds
     the synthetic population and runs ``scenario.burn_in_months`` months so that memberships and
     ties emerge from the mechanisms; then ``self.month == 0`` and recording starts.
     """
@@ -40,6 +44,7 @@ class DugnadModel(mesa.Model):
         seed = scenario.seed if seed is None else int(seed)
         super().__init__(rng=seed)
         self.seed = seed
+        self.streams = Streams(seed)  # every random draw after the build (common random numbers)
         self.params = scenario
         self.timings: dict[str, float] = {}
         self.mechanism_seconds: dict[str, float] = {}  # time spent per mechanism, all steps
@@ -131,6 +136,16 @@ class DugnadModel(mesa.Model):
             if progress:
                 progress(1)
         self.timings["run_s"] = self.timings.get("run_s", 0.0) + time.perf_counter() - t0
+
+    @property
+    def month(self) -> int:
+        """The model month (negative during the burn-in); the random streams draw for this month."""
+        return self._month
+
+    @month.setter
+    def month(self, value: int) -> None:
+        self._month = value
+        self.streams.month = value
 
     # ------------------------------------------------------------------ caches
     def roster(self) -> Roster:
@@ -242,8 +257,9 @@ class DugnadModel(mesa.Model):
         self._linked = None
         self._roster = None
 
-    def random_adult_in_household(self, households: np.ndarray) -> np.ndarray:
-        return random_in_group(self._people_groups()[2], np.asarray(households, np.int64), self.rng)
+    def random_adult_in_household(self, households: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """An adult of each household, drawn uniformly with ``u`` (-1 where there is none)."""
+        return random_in_group(self._people_groups()[2], np.asarray(households, np.int64), u)
 
     # ------------------------------------------------------------------ arrivals
     def add_households(self, origins: np.ndarray, neighbourhoods: np.ndarray, reason: int) -> np.ndarray:

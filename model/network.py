@@ -119,14 +119,15 @@ class TieStore:
         indptr, _ = self.csr()
         return np.diff(indptr)
 
-    def random_neighbour(self, persons: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """One uniformly drawn tie of each person (-1 for persons without ties)."""
+    def random_neighbour(self, persons: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """One tie of each person drawn uniformly with that person's uniform ``u`` (-1 for persons
+        without ties)."""
         indptr, nbr = self.csr()
         persons = np.asarray(persons, np.int64)
         deg = indptr[persons + 1] - indptr[persons]
         out = np.full(len(persons), -1, np.int32)
         has = deg > 0
-        pick = indptr[persons[has]] + (rng.random(int(has.sum())) * deg[has]).astype(np.int64)
+        pick = indptr[persons[has]] + np.minimum((u[has] * deg[has]).astype(np.int64), deg[has] - 1)
         out[has] = nbr[pick]
         return out
 

@@ -20,6 +20,7 @@ from scipy.special import ndtri
 
 from model.roster import groups
 from model.state import ADULTS_ONLY, ALL_AGES, CHILDREN, KINDS, MAJORITY, OFFICE, TRADITIONS, Orgs, People
+from model.streams import derive
 
 if TYPE_CHECKING:
     from model.scenario import Scenario
@@ -216,7 +217,7 @@ def linked_share(op, kind: str, minority: bool) -> float:
 
 
 def founding_traits(model, kind: str, minority: bool, origin: int, municipality: int,
-                    capacity: float | None = None) -> dict:
+                    capacity: float | None, rng: np.random.Generator) -> dict:
     """The traits of one newly founded organisation. Its age profile and formality are those its
     cell (as at the start: municipality, kind, origin group) lacks most against its kind's shares —
     founding refills what folding took away (small informal groups fold more often). Its size is
@@ -226,7 +227,7 @@ def founding_traits(model, kind: str, minority: bool, origin: int, municipality:
     drawn from the distribution instead let one new 300-member organisation move a 5,000-person
     municipality's participation by points.) The linking tie is drawn, since links form and decay
     during the run anyway."""
-    o, op, rng = model.orgs, model.params.organisations, model.rng
+    o, op = model.orgs, model.params.organisations
     k = model.world.kinds.set_index("kind").loc[kind]
     cell = (o.active & (o.kind == KINDS.index(kind)) & (o.minority == minority) & (o.origin == origin)
             & (o.tradition == -1) & (o.municipality == municipality))
@@ -304,6 +305,7 @@ def orgs_from_rows(rows: list[dict]) -> Orgs:
         openness=col("openness", np.float32), linked=col("linked", bool),
         size_target=col("size_target", np.float32), citywide=col("citywide", bool), meet_factor=np.ones(len(df), np.float32),
         active=col("active", bool), founded=col("founded", np.int32), thin_months=col("thin_months", np.int16),
+        key=col("key", np.int64) if "key" in df else np.arange(len(df), dtype=np.int64),
     )
 
 
@@ -369,13 +371,16 @@ def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minori
         return np.empty(0, np.int64)
     kinds = model.world.kinds.set_index("kind")
     op = model.params.organisations
+    # keys from what the organisation is (kind, origin group, place, month): no running count
+    keys = derive("organisation", KINDS.index(kind), origin, nbs, model.month, np.arange(len(nbs))).view(np.int64)
+    rng = model.streams.generator("organisations.found", keys)
     rows = []
     for j, nb in enumerate(nbs):
         mun = int(model.nb_municipality[nb])
-        traits = founding_traits(model, kind, minority, origin, mun, None if capacity is None else float(capacity[j]))
-        rows.append(org_row(op, kinds, kind, int(nb), mun, model.rng, origin, -1, minority, model.month, traits))
+        traits = founding_traits(model, kind, minority, origin, mun, None if capacity is None else float(capacity[j]), rng)
+        rows.append(dict(org_row(op, kinds, kind, int(nb), mun, rng, origin, -1, minority, model.month, traits), key=keys[j]))
     new = orgs_from_rows(rows)
     ids = model.orgs.extend(**{c: getattr(new, c) for c in model.orgs.columns})
-    found_boards(model.people, model.orgs, model.rng, since=model.month, ids=ids)
+    found_boards(model.people, model.orgs, rng, since=model.month, ids=ids)
     model.orgs_added(ids)
     return ids

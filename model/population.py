@@ -88,7 +88,7 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
     people = People(**traits.draw(sc, origins, s, rng, "settled"))
     employed_per_place = None if geo is None else np.bincount(people.municipality[people.employed], minlength=places.n_municipalities)
     work = Workplaces.create(int(people.employed.sum()), pop.workplace_size, places.n_municipalities, rng, employed_per_place)
-    work.assign(people, np.flatnonzero(people.employed), pop.workplace_segregation, rng)
+    work.assign(people, np.flatnonzero(people.employed), pop.workplace_segregation, rng.random((int(people.employed.sum()), 2)))
     density = None if geo is None else geo.org_density(sc.organisations.persons_per_organisation)
     orgs = build_orgs(sc, people, kinds, origins, places.nb_municipality, places.n_municipalities, rng,
                       persons_per_org=density)

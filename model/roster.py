@@ -29,9 +29,10 @@ class Roster:
     def __len__(self) -> int:
         return len(self.person)
 
-    def random_member(self, orgs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A uniformly drawn entry index of each organisation in ``orgs`` (which must be non-empty)."""
-        return self.indptr[orgs] + (rng.random(len(orgs)) * self.size[orgs]).astype(np.int64)
+    def random_member(self, orgs: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """An entry index of each organisation in ``orgs`` (which must be non-empty), drawn
+        uniformly with the uniforms ``u`` (one per element, :mod:`model.streams`)."""
+        return self.indptr[orgs] + np.minimum((u * self.size[orgs]).astype(np.int64), self.size[orgs] - 1)
 
     def counts(self, n_orgs: int, min_role: int, mask: np.ndarray | None = None) -> np.ndarray:
         sel = self.role >= min_role
@@ -51,19 +52,21 @@ def groups(keys: np.ndarray, members: np.ndarray, n_groups: int) -> tuple[np.nda
 
 
 def random_in_group(grouped: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray,
-                    rng: np.random.Generator) -> np.ndarray:
-    """For each key, a uniformly drawn member of that group (-1 where the group is empty)."""
+                    u: np.ndarray) -> np.ndarray:
+    """For each key, a member of that group drawn uniformly with the uniform ``u`` of that key
+    (-1 where the group is empty)."""
     members, start, size = grouped
     out = np.full(len(keys), -1, np.int64)
     ok = size[keys] > 0
-    out[ok] = members[start[keys[ok]] + (rng.random(int(ok.sum())) * size[keys[ok]]).astype(np.int64)]
+    n = size[keys[ok]]
+    out[ok] = members[start[keys[ok]] + np.minimum((u[ok] * n).astype(np.int64), n - 1)]
     return out
 
 
 def weighted_in_group(grouped: tuple[np.ndarray, np.ndarray, np.ndarray], weights: np.ndarray, keys: np.ndarray,
-                      rng: np.random.Generator) -> np.ndarray:
+                      u: np.ndarray) -> np.ndarray:
     """For each key, a member of that group drawn with chance proportional to ``weights[member]``
-    (-1 where the group is empty or has no weight)."""
+    by the uniform ``u`` of that key (-1 where the group is empty or has no weight)."""
     members, start, size = grouped
     out = np.full(len(keys), -1, np.int64)
     if not len(members):
@@ -72,7 +75,7 @@ def weighted_in_group(grouped: tuple[np.ndarray, np.ndarray, np.ndarray], weight
     lo = np.where(start[keys] > 0, cw[np.maximum(start[keys] - 1, 0)], 0.0)
     hi = np.where(size[keys] > 0, cw[np.minimum(start[keys] + size[keys] - 1, len(cw) - 1)], lo)
     ok = (size[keys] > 0) & (hi > lo)
-    x = lo[ok] + rng.random(int(ok.sum())) * (hi[ok] - lo[ok])
+    x = lo[ok] + u[ok] * (hi[ok] - lo[ok])
     idx = np.searchsorted(cw, x, side="right")
     out[ok] = members[np.clip(idx, start[keys[ok]], start[keys[ok]] + size[keys[ok]] - 1)]
     return out
@@ -93,12 +96,18 @@ class Places:
         self.local_capacity = np.bincount(orgs.neighbourhood[local], weights=self.weight[local], minlength=n_nb)
         self.city_capacity = np.bincount(orgs.municipality[city], weights=self.weight[city], minlength=n_mun)
 
-    def seen(self, nb: np.ndarray, mun: np.ndarray, nb_share: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def seen(self, nb: np.ndarray, mun: np.ndarray, nb_share: np.ndarray, u: np.ndarray) -> np.ndarray:
         """An organisation seen by each person of neighbourhood ``nb`` in municipality ``mun``:
         drawn in proportion to size among the neighbourhood's local organisations and the
         municipality's city-wide ones, whose capacity counts in each neighbourhood by its share of
-        the municipality's inhabitants (``nb_share``); -1 where there is none."""
+        the municipality's inhabitants (``nb_share``); -1 where there is none. One uniform ``u``
+        per person decides both the side and the organisation (rescaled within the side)."""
         city = self.city_capacity[mun] * nb_share
-        go_city = rng.random(len(nb)) * (city + self.local_capacity[nb]) < city
-        return np.where(go_city, weighted_in_group(self.city, self.weight, mun, rng),
-                        weighted_in_group(self.local, self.weight, nb, rng))
+        total = city + self.local_capacity[nb]
+        x = u * total
+        go_city = x < city
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u_city = np.clip(np.where(city > 0, x / city, 0.0), 0.0, 1.0 - 1e-12)
+            u_local = np.clip(np.where(total > city, (x - city) / (total - city), 0.0), 0.0, 1.0 - 1e-12)
+        return np.where(go_city, weighted_in_group(self.city, self.weight, mun, u_city),
+                        weighted_in_group(self.local, self.weight, nb, u_local))

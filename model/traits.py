@@ -48,7 +48,7 @@ def draw(sc, origins: pd.DataFrame, s: dict[str, np.ndarray], rng, mode: str,
     literacy = _literacy(rng, bg, age, years, similar, mode)
     K = sc.membership.max_memberships
     return dict(
-        uid=s["uid"].astype(np.int64), household=s["household"].astype(np.int32),
+        uid=s["uid"].astype(np.int64), key=s["key"].astype(np.int64), household=s["household"].astype(np.int32),
         neighbourhood=s["neighbourhood"].astype(np.int32), municipality=s["municipality"].astype(np.int32),
         background=bg, origin=origin, sex=s["sex"].astype(np.int8), age=age, education=education,
         norwegian=norwegian, years_in_norway=years, reason=reason,

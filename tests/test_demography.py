@@ -53,8 +53,10 @@ def test_the_life_table_is_reproduced_on_a_large_cohort():
     sk = skeleton([{"age": 0.0, "sex": 0}], seed=2)
     sk.people = type(sk.people)(**{k: np.repeat(getattr(sk.people, k), n) for k in sk.people.columns})
     sk.people.uid[:] = np.arange(n)
+    sk.people.key[:] = np.arange(n)
     q = load_life_table()[0]
     for age in range(80):
+        sk.begin_step()
         sk.remove(lc.deaths(sk, RATES, 1.0))
         lc.age(sk.people, 1.0)
         if age in (39, 59, 79):

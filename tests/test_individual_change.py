@@ -97,6 +97,7 @@ def test_child_in_family_that_cannot_pay_is_never_enrolled_in_fee_activity():
     o.fee_child[:] = 500.0
     p.leisure_budget[:] = 0.0
     for _ in range(5):
+        m.month += 1  # a new month: new draws
         youth.step(m)
     assert (p.mem_role[kids] == 0).all()
     p.leisure_budget[:] = 1e5

@@ -287,7 +287,7 @@ def test_meeting_places_link_invited_minority_organisations():
 
 
 def test_grants_complex_rules_favour_literate_boards_and_guidance_helps_minority_orgs():
-    def minority_award_share(complexity, guidance, seeds=3):
+    def minority_award_share(complexity, guidance, seeds=6):
         won = minority = 0
         for s in range(seeds):
             sc = small_scenario(1500, burn_in_months=30, months=1, organisations={"informal_share_minority": 0.0},

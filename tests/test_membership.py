@@ -23,9 +23,11 @@ def test_join_skips_duplicates_members_and_full_people():
 def test_language_gap_raises_barrier_and_leaving():
     m = blank_model(200)
     p = m.people
-    i = int(np.flatnonzero(p.age >= 25)[0])
     org = int(np.argmax(m.orgs.language_demand))
-    p.norwegian[i] = 1.0
+    adults = np.flatnonzero(p.age >= 25)
+    p.norwegian[adults] = 1.0
+    # the adult whose hazard has most room to rise (not at the cap for other reasons)
+    i = int(adults[np.argmin(leave_hazard(m, adults, np.full(len(adults), org), np.full(len(adults), MEMBER)))])
     s_good, _ = barriers.score(m, np.array([i]), np.array([org]), parts=("language",))
     h_good = leave_hazard(m, np.array([i]), np.array([org]), np.array([MEMBER]))
     p.norwegian[i] = 0.1

@@ -38,5 +38,5 @@ def test_random_neighbour_of_isolate_is_minus_one():
     t = TieStore(3)
     t.add(np.array([0]), np.array([1]), 0.5)
     rng = np.random.default_rng(0)
-    out = t.random_neighbour(np.array([0, 1, 2]), rng)
+    out = t.random_neighbour(np.array([0, 1, 2]), rng.random(3))
     assert out.tolist() == [1, 0, -1]

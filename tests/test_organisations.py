@@ -166,7 +166,7 @@ def test_founded_organisation_takes_up_the_capacity_its_cell_lacks():
 
 def orgmech_traits(m):
     from model.organisations import founding_traits
-    return founding_traits(m, "sport", False, -1, 0)
+    return founding_traits(m, "sport", False, -1, 0, None, np.random.default_rng(0))
 
 
 def test_citywide_organisations_are_seen_from_every_neighbourhood():
@@ -178,7 +178,7 @@ def test_citywide_organisations_are_seen_from_every_neighbourhood():
     rng = np.random.default_rng(4)
     for nb in range(6):
         keys = np.full(4000, nb)
-        seen = m.org_places.seen(keys, np.zeros(4000, np.int64), m.nb_share(keys), rng)
+        seen = m.org_places.seen(keys, np.zeros(4000, np.int64), m.nb_share(keys), rng.random(4000))
         assert (~local[seen] | (o.neighbourhood[seen] == nb)).all()   # local ones only at home
         share_city = o.citywide[seen].mean()
         expect = o.size_target[city].sum() * m.nb_share(np.array([nb]))[0]

@@ -33,6 +33,7 @@ def test_person_without_ties_is_never_asked():
     isolate, friends = others[0], others[1:]
     m.ties.add(np.repeat(askers, len(friends)), np.tile(friends, len(askers)), 0.5)
     for _ in range(30):
+        m.month += 1  # a new month: new draws
         recruitment.ask(m)
     assert m.people.last_asked[isolate] == NEVER
     assert (m.people.mem_org[isolate] < 0).all()
@@ -43,13 +44,14 @@ def test_recruiters_ask_their_own_group_when_homophily_is_total():
     m = blank_model(600, recruitment={"ask_rate": 1.0, "homophily": 0.0, "accept_base": 0.0})
     org = adult_org(m)
     p = m.people
-    asker = adults_of(m, MAJORITY, 1)[0]
+    native = [i for i in adults_of(m, MAJORITY, 50) if p.origin[i] == 0]   # "same group": same origin
+    asker, same = native[0], native[1:4]
     put(m, asker, org, MEMBER)
-    same = adults_of(m, MAJORITY, 3, exclude=[asker])
     other = [int(i) for i in np.flatnonzero((p.background != MAJORITY) & (p.age >= 20))[:3]]
     p.municipality[:] = 0
     m.ties.add(np.full(6, asker), np.array(same + other), 0.5)
     for _ in range(60):
+        m.month += 1  # a new month: new draws
         recruitment.ask(m)
     assert (p.last_asked[other] == NEVER).all()
     assert (p.last_asked[same] != NEVER).all()
@@ -78,10 +80,15 @@ def test_fee_above_budget_blocks_joining():
     target = adults_of(m, MAJORITY, 1)[0]
     m.orgs.fee_adult[org] = 2000.0
     m.people.leisure_budget[target] = 1999.0
-    n = 300
-    assert not recruitment.decide(m, None, np.full(n, target), np.full(n, org)).any()
+    def answers():   # one answer a month (a person's answer to one organisation is one draw a month)
+        out = []
+        for _ in range(40):
+            m.month += 1
+            out.append(recruitment.decide(m, None, np.array([target]), np.array([org]))[0])
+        return np.array(out)
+    assert not answers().any()
     m.people.leisure_budget[target] = 50_000.0
-    assert recruitment.decide(m, None, np.full(n, target), np.full(n, org)).any()
+    assert answers().any()
 
 
 def test_low_status_people_are_asked_less():

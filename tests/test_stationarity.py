@@ -54,7 +54,9 @@ def test_levels_do_not_depend_on_population_size(by_size):
 
 
 def test_baseline_holds_still_for_ten_years():
-    runs = [levels(2000, s, months=120) for s in (1, 2)]
+    # four seeds: at 2,000 persons single seeds wander by up to 5 points over ten years
+    # (immigrant-background employment, about 300 adults), in both directions
+    runs = [levels(2000, s, months=120) for s in (1, 2, 3, 4)]
     mean = sum(runs) / len(runs)
     start, end = mean.loc[0:11].mean(), mean.loc[109:120].mean()
     drift = (end - start).abs()

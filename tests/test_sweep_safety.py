@@ -57,7 +57,7 @@ def fake_model(monkeypatch):
     """The model replaced by a stand-in that fails for the seeds in ``failing`` and logs its calls."""
     state = {"failing": set(), "calls": []}
 
-    def run(spec, indicators=None, groups=None):
+    def run(spec, indicators=None, groups=None, branch_state=None):
         state["calls"].append(spec.seed)
         if spec.seed in state["failing"]:
             raise RuntimeError(f"deliberate failure of seed {spec.seed}")

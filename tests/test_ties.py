@@ -20,6 +20,7 @@ def test_informal_minority_organisation_produces_bonding_not_bridging():
     for i in members:
         put(m, int(i), org, PARTICIPANT)
     for _ in range(10):
+        m.month += 1  # a new month: new draws
         ties.step(m)
     bond, bridge = m.tie_counts()
     assert bond.sum() > 0
@@ -37,6 +38,7 @@ def test_mixed_organisation_produces_bridging_unless_homophily_is_total():
         for i in np.concatenate([maj, imm]):
             put(m, int(i), org, PARTICIPANT)
         for _ in range(10):
+            m.month += 1  # a new month: new draws
             ties.step(m)
         _, bridge = m.tie_counts()
         assert (bridge.sum() > 0) == expect_bridging
@@ -47,6 +49,7 @@ def test_triadic_closure_connects_friends_of_friends():
                                "form_prob": 1.0, "homophily": 1.0, "language_contact": 0.0, "decay": 0.0})
     m.ties.add(np.array([0, 0]), np.array([1, 2]), 0.9)
     for _ in range(20):
+        m.month += 1  # a new month: new draws
         ties.step(m)
     assert m.ties.has(np.array([1]), np.array([2]))[0]
 
@@ -55,6 +58,7 @@ def test_ties_without_meetings_decay_away():
     m = blank_model(200, ties={"meet_rate": {k: 0.0 for k in ONLY_ORGS}, "triadic_rate": 0.0, "decay": 0.2})
     m.ties.add(np.array([0, 3]), np.array([1, 4]), 0.5)
     for _ in range(10):
+        m.month += 1  # a new month: new draws
         ties.step(m)
     assert len(m.ties) == 0
 
@@ -64,6 +68,7 @@ def test_linking_ties_form_more_for_majority_organisations():
     o = m.orgs
     o.linked[:] = False
     for _ in range(20):
-        m.municipalities.shuffle_do("step")
+        m.month += 1
+        m.municipalities.do("step")
     assert not o.linked[o.minority].any()
     assert o.linked[~o.minority & o.formal].mean() > 0.9

@@ -9,6 +9,12 @@ Statistics Norway's categories decide a newborn's background: a child of an immi
 an immigrant (or absent) father is *Norwegian-born to immigrant parents* (a descendant); every
 other child born in Norway belongs to the rest of the population (background "majority"). A child
 keeps the mother's origin group for ties and organisations unless the father is of the majority.
+
+Randomness: every draw comes from the population's named streams (:mod:`model.streams`), keyed by
+the key of the person who faces the decision (``people.key``) – whether someone dies, leaves home,
+seeks a partner or separates this month does not depend on who else exists (who is matched with
+whom, and which of the women give birth, does: the others are the competition). A newborn's key is
+derived from the mother's key and the month (:func:`new_keys`), so a birth shifts nobody else's.
 """
 
 from __future__ import annotations
@@ -19,21 +25,33 @@ import numpy as np
 
 from model.demography.rates import Rates
 from model.state import DESCENDANT, FEMALE, IMMIGRANT, MAJORITY
+from model.streams import Streams, derive
 
 ADULT = 18
 NO_PARTNER = -1
 
 
 class Population(Protocol):
-    """What the life course needs of a population store."""
+    """What the life course needs of a population store. ``new_households(near, keys, origin)``:
+    one new household per entry, near the household ``near`` (or -1: settled as newcomers of
+    ``origin``), ``keys`` the keys of the persons each is formed around (for its draws).
+    ``begin_step()``: a step begins; a store that keeps its own clock (the skeleton) moves its
+    streams to a new month, the model's store leaves that to the model."""
 
-    people: object          # columns: uid, household, background, origin, sex, age, years_in_norway, reason, partner
-    rng: np.random.Generator
+    people: object    # columns: uid, key, household, background, origin, sex, age, years_in_norway, reason, partner
+    streams: Streams  # keyed random streams; ``streams.month`` is the step's month
 
+    def begin_step(self) -> None: ...
     def remove(self, rows: np.ndarray) -> None: ...
-    def add(self, cols: dict[str, np.ndarray]) -> np.ndarray: ...
+    def add(self, cols: dict[str, np.ndarray]) -> np.ndarray: ...   # cols include each new person's key
     def move(self, rows: np.ndarray, households: np.ndarray) -> None: ...
-    def new_households(self, near: np.ndarray) -> np.ndarray: ...
+    def new_households(self, near: np.ndarray, keys: np.ndarray, origin: np.ndarray | None = None) -> np.ndarray: ...
+
+
+def new_keys(tag: str, *parts) -> np.ndarray:
+    """Keys (int64, like ``people.key``) for new persons, derived from what made them
+    (:func:`model.streams.derive`), e.g. ``new_keys("birth", mother_key, month)``."""
+    return derive(tag, *parts).view(np.int64)
 
 
 # ----------------------------------------------------------------------------- queries
@@ -75,7 +93,7 @@ def deaths(pop: Population, rates: Rates, dt: float) -> np.ndarray:
     """Each person dies with the life table's chance for their age and sex; returns the rows who
     died (not yet removed). Their partners become single (widowhood)."""
     p = pop.people
-    dead = np.flatnonzero(pop.rng.random(len(p.age)) < rates.monthly_death(p.age, p.sex, dt))
+    dead = np.flatnonzero(pop.streams.uniform("demography.death", p.key) < rates.monthly_death(p.age, p.sex, dt))
     widowed = rows_of(p, p.partner[dead])
     p.partner[widowed[widowed >= 0]] = NO_PARTNER
     return dead
@@ -86,16 +104,18 @@ def births(pop: Population, rates: Rates, n_majority: int, n_descendant: int, dt
     ``n_majority`` to all other mothers, each drawn among women by the group's fertility and the
     age schedule (:meth:`Rates.fertility_weight`; women without a partner at a fifth of the weight,
     an assumption). The level is set by the caller (replacement, see :mod:`.migration`); fertility
-    decides who gives birth. Returns the new rows."""
-    p, rng = pop.people, pop.rng
+    decides who gives birth: mothers are drawn by their keys (:meth:`Streams.weighted_sample`), and
+    each newborn's key comes from the mother's key and the month. Returns the new rows."""
+    p, streams = pop.people, pop.streams
     women = np.flatnonzero((p.sex == FEMALE) & (p.age >= 15) & (p.age < 50))
     partner = rows_of(p, p.partner[women])
     w = rates.fertility_weight(p.age[women], np.where(p.background[women] == IMMIGRANT, p.origin[women], 0))
     w = w * np.where(partner >= 0, 1.0, 0.2)
     father_bg = np.where(partner >= 0, p.background[np.maximum(partner, 0)], IMMIGRANT)
     desc_pool = (p.background[women] == IMMIGRANT) & (father_bg == IMMIGRANT)
-    mothers = np.concatenate([_draw(rng, women[desc_pool], w[desc_pool], n_descendant),
-                              _draw(rng, women[~desc_pool], w[~desc_pool], n_majority)])
+    mothers = np.concatenate([
+        women[pool][streams.weighted_sample("demography.mother", p.key[women[pool]], w[pool], k)]
+        for pool, k in ((desc_pool, n_descendant), (~desc_pool, n_majority))])
     if not len(mothers):
         return mothers
     fathers = rows_of(p, p.partner[mothers])
@@ -103,32 +123,23 @@ def births(pop: Population, rates: Rates, n_majority: int, n_descendant: int, dt
     descendant = (p.background[mothers] == IMMIGRANT) & (fb == IMMIGRANT)
     origin = np.where(fb == MAJORITY, 0, p.origin[mothers])
     n = len(mothers)
-    born = (rng.random(n) * dt).astype(np.float32)
+    key = new_keys("birth", p.key[mothers], streams.month)
+    born = (streams.uniform("demography.birth_time", key) * dt).astype(np.float32)
     return pop.add(dict(
-        household=p.household[mothers], background=np.where(descendant, DESCENDANT, MAJORITY),
-        origin=origin, sex=rng.integers(0, 2, n), age=born, years_in_norway=born,
+        key=key, household=p.household[mothers], background=np.where(descendant, DESCENDANT, MAJORITY),
+        origin=origin, sex=streams.below("demography.newborn_sex", key, 2), age=born, years_in_norway=born,
         reason=np.zeros(n), partner=np.full(n, NO_PARTNER)))
-
-
-def _draw(rng, rows: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    """``k`` distinct rows drawn with chance proportional to ``weight`` (fewer if too few)."""
-    ok = weight > 0
-    rows, weight = rows[ok], weight[ok]
-    k = min(int(k), len(rows))
-    if k <= 0:
-        return np.empty(0, np.int64)
-    return rng.choice(rows, k, replace=False, p=weight / weight.sum())
 
 
 def leave_home(pop: Population, hazard: float, min_age: float, dt: float) -> np.ndarray:
     """Young adults living with their parents move out to a household of their own, near the
     parents, with yearly ``hazard`` from ``min_age`` (Norwegians leave home early: about half by
     20–21; SSB/Eurostat order of magnitude). Returns the rows who moved."""
-    p, rng = pop.people, pop.rng
-    who = np.flatnonzero(lives_with_parents(p) & (p.age >= min_age)
-                         & (rng.random(len(p.age)) < 1 - np.exp(-hazard * dt)))
+    p = pop.people
+    who = np.flatnonzero(lives_with_parents(p) & (p.age >= min_age))
+    who = who[pop.streams.chance("demography.leave_home", p.key[who], 1 - np.exp(-hazard * dt))]
     if len(who):
-        pop.move(who, pop.new_households(p.household[who]))
+        pop.move(who, pop.new_households(p.household[who], p.key[who]))
     return who
 
 
@@ -139,14 +150,16 @@ def couples(pop: Population, hazard: float, homogamy: float, dt: float) -> int:
     couple settles in the woman's household if she lives on her own, else in the man's if he does,
     else in a new one; a partner who lives on their own brings their whole household. Returns
     the number of couples formed."""
-    p, rng = pop.people, pop.rng
-    single = (p.partner == NO_PARTNER) & (p.age >= 20) & (p.age < 65)
-    seek = np.flatnonzero(single & (rng.random(len(p.age)) < 1 - np.exp(-hazard * dt)))
+    p, streams = pop.people, pop.streams
+    seek = np.flatnonzero((p.partner == NO_PARTNER) & (p.age >= 20) & (p.age < 65))
+    seek = seek[streams.chance("demography.partner_seek", p.key[seek], 1 - np.exp(-hazard * dt))]
     if len(seek) < 2:
         return 0
-    within = (p.background[seek] != MAJORITY) & (rng.random(len(seek)) < homogamy)
-    key = np.where(within, p.origin[seek].astype(np.int64) + 1, 0)
-    men, women = _match(rng, seek, key, p.sex[seek] == FEMALE, p.age[seek])
+    within = (p.background[seek] != MAJORITY) & streams.chance("demography.homogamy", p.key[seek], homogamy)
+    pool = np.where(within, p.origin[seek].astype(np.int64) + 1, 0)
+    female = p.sex[seek] == FEMALE
+    noisy_age = p.age[seek] + streams.normal("demography.partner_age", p.key[seek], 0.0, 3.0) - 2.0 * female
+    men, women = _match(seek, pool, female, noisy_age)
     if not len(men):
         return 0
     at_home = lives_with_parents(p)
@@ -156,7 +169,7 @@ def couples(pop: Population, hazard: float, homogamy: float, dt: float) -> int:
     new = ~her_home & ~his_home
     target = np.where(her_home, p.household[women], p.household[men])
     if new.any():
-        target[new] = pop.new_households(p.household[women[new]])
+        target[new] = pop.new_households(p.household[women[new]], p.key[women[new]])
     mover = np.where(her_home, men, women)
     _move_with_household(pop, mover, target, ~at_home[mover])
     stay = np.where(her_home, women, men)
@@ -164,21 +177,21 @@ def couples(pop: Population, hazard: float, homogamy: float, dt: float) -> int:
     return len(men)
 
 
-def _match(rng, seek, key, female, age):
-    """Pair men and women of the same key by rank of (age + noise); returns (men, women) rows."""
-    noisy = age + rng.normal(0, 3, len(seek)) - 2.0 * female   # women partner men about 2 years older
+def _match(seek, pool, female, noisy_age):
+    """Pair men and women of the same ``pool`` by rank of their ``noisy_age`` (age plus noise,
+    women's less 2 years: women partner men about 2 years older); returns (men, women) rows."""
     out = []
     for sex in (False, True):
         sel = female == sex
-        order = np.lexsort((noisy[sel], key[sel]))
-        out.append((seek[sel][order], key[sel][order]))
-    (m, km), (w, kw) = out
-    n_keys = int(max(km.max(initial=0), kw.max(initial=0))) + 1
-    cm, cw = np.bincount(km, minlength=n_keys), np.bincount(kw, minlength=n_keys)
+        order = np.lexsort((noisy_age[sel], pool[sel]))
+        out.append((seek[sel][order], pool[sel][order]))
+    (m, pm), (w, pw) = out
+    n_pools = int(max(pm.max(initial=0), pw.max(initial=0))) + 1
+    cm, cw = np.bincount(pm, minlength=n_pools), np.bincount(pw, minlength=n_pools)
     take = np.minimum(cm, cw)
     rank = lambda k, c: np.arange(len(k)) - np.concatenate([[0], np.cumsum(c)[:-1]])[k]
-    m = m[rank(km, cm) < take[km]]
-    w = w[rank(kw, cw) < take[kw]]
+    m = m[rank(pm, cm) < take[pm]]
+    w = w[rank(pw, cw) < take[pw]]
     return m, w
 
 
@@ -200,24 +213,26 @@ def _move_with_household(pop: Population, movers, target, whole: np.ndarray) -> 
 
 
 def separations(pop: Population, hazard: float, dt: float) -> int:
-    """Couples separate with yearly ``hazard`` (assumption, SSB order of magnitude); the man moves
-    out to a household of his own nearby and the children stay with the mother."""
-    p, rng = pop.people, pop.rng
+    """Couples separate with yearly ``hazard`` (assumption, SSB order of magnitude; drawn by the
+    man's key); the man moves out to a household of his own nearby and the children stay with the
+    mother."""
+    p = pop.people
     men = np.flatnonzero((p.partner != NO_PARTNER) & (p.sex != FEMALE))
-    men = men[rng.random(len(men)) < 1 - np.exp(-hazard * dt)]
+    men = men[pop.streams.chance("demography.separation", p.key[men], 1 - np.exp(-hazard * dt))]
     if not len(men):
         return 0
     women = rows_of(p, p.partner[men])
     p.partner[men] = NO_PARTNER
     p.partner[women[women >= 0]] = NO_PARTNER
-    pop.move(men, pop.new_households(p.household[men]))
+    pop.move(men, pop.new_households(p.household[men], p.key[men]))
     return len(men)
 
 
 def orphans(pop: Population, n_households: int) -> int:
     """Children left in a household without adults move to a household with an adult of their
-    origin group (relatives or foster care; assumption), else to any household with an adult."""
-    p, rng = pop.people, pop.rng
+    origin group (relatives or foster care; assumption), else to any household with an adult
+    (drawn by the key of the sibling first in row order)."""
+    p = pop.people
     has_adult = household_has_adult(p, n_households)
     kids = np.flatnonzero(~has_adult[p.household])
     if not len(kids):
@@ -229,5 +244,6 @@ def orphans(pop: Population, n_households: int) -> int:
         sib = kids[p.household[kids] == h]
         pool = adults[p.origin[adults] == p.origin[sib[0]]]
         pool = pool if len(pool) else adults
-        pop.move(sib, np.full(len(sib), p.household[pool[rng.integers(len(pool))]], np.int64))
+        pick = pop.streams.below("demography.foster_home", p.key[sib[:1]], len(pool))[0]
+        pop.move(sib, np.full(len(sib), p.household[pool[pick]], np.int64))
     return len(kids)

@@ -11,6 +11,13 @@
   spouse and children one to three years later (reason "family").
 
 The ``arrivals`` intervention remains the tool for shocks such as the 2015 influx.
+
+Randomness (:mod:`model.streams`): a household leaves by the key of its oldest immigrant. An
+arriving household's key is derived from its origin group, the month and its place in the group's
+line that month (:meth:`MigrationState.line`); its reason, composition and adults' ages and sexes
+are drawn by that key, and each newcomer's key is derived from it and their place in the household.
+A reunited family's keys are derived from the refugee's key and the month. So an extra household
+or family shifts nobody else's draws.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model.demography.life_course import ADULT, NO_PARTNER, Population, rows_of
+from scipy.stats import poisson
+
+from model.demography.life_course import ADULT, NO_PARTNER, Population, new_keys, rows_of
 from model.state import FEMALE, IMMIGRANT, REASONS
 
 # Household types on arrival by reason: (alone, couple, couple with children) and the share of
@@ -47,6 +56,15 @@ class MigrationState:
     base: np.ndarray                         # the scenario's size per origin row (arrivals scale 1)
     pending_uid: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))   # refugee waiting for family
     pending_due: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))  # years until they come
+    line_month: int | None = None            # the month ``in_line`` counts
+    in_line: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # households arrived per origin row
+
+    def line(self, month: int, n_origins: int) -> np.ndarray:
+        """Households of each origin row that have arrived so far in ``month`` (the next one's
+        place in its group's line; turnover arrives before any intervention's households)."""
+        if self.line_month != month:
+            self.line_month, self.in_line = month, np.zeros(n_origins, np.int64)
+        return self.in_line
 
 
 def oldest_immigrant(p, n_households: int) -> np.ndarray:
@@ -63,21 +81,21 @@ def oldest_immigrant(p, n_households: int) -> np.ndarray:
 def emigrants(pop: Population, emigration: np.ndarray, n_households: int, dt: float) -> np.ndarray:
     """Rows of everyone in the households that leave Norway this step: a household with an
     immigrant leaves with the hazard of its oldest immigrant's group (a Norwegian-born partner
-    and the children go too)."""
-    p, rng = pop.people, pop.rng
+    and the children go too; drawn by that immigrant's key)."""
+    p = pop.people
     ref = oldest_immigrant(p, n_households)
     hh = np.flatnonzero(ref >= 0)
     hazard = emigration[p.origin[ref[hh]]]
     leave = np.zeros(n_households, bool)
-    leave[hh[rng.random(len(hh)) < 1 - np.exp(-hazard * dt)]] = True
+    leave[hh[pop.streams.chance("migration.emigrate", p.key[ref[hh]], 1 - np.exp(-hazard * dt))]] = True
     return np.flatnonzero(leave[p.household])
 
 
-def reasons_for(rng, origins: pd.DataFrame, origin_rows: np.ndarray) -> np.ndarray:
-    """A migration reason per arriving household: the group's main reason, or for groups of mixed
-    reasons a draw from :data:`MIXED_REASONS`."""
+def reasons_for(streams, origins: pd.DataFrame, origin_rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """A migration reason per arriving household (``keys``): the group's main reason, or for groups
+    of mixed reasons a draw from :data:`MIXED_REASONS`."""
     main = np.array([-1 if x == "mixed" else REASONS.index(x) for x in origins["main_reason"]], np.int64)
-    drawn = rng.choice(len(MIXED_REASONS), len(origin_rows), p=list(MIXED_REASONS.values()))
+    drawn = _pick(streams.uniform("migration.reason", keys), list(MIXED_REASONS.values()))
     return np.where(main[origin_rows] < 0, MIXED_CODES[drawn], main[origin_rows])
 
 
@@ -87,29 +105,57 @@ def arrive(pop: Population, origins: pd.DataFrame, tfr: np.ndarray, origin_rows:
     """Households of the given origin groups arrive (one household per entry); returns new rows.
     With ``need`` (persons per origin row), a group's households stop once it has that many
     persons (the last household may overshoot). Refugees who come alone wait for their family
-    with chance ``reunify_share``."""
-    rng = pop.rng
+    with chance ``reunify_share``. Households take their places in their group's line for the
+    month in the order given (from 0 without a ``state``), which derives their keys."""
+    streams = pop.streams
     origin_rows = np.asarray(origin_rows, np.int64)
-    reasons = reasons_for(rng, origins, origin_rows) if reasons is None else np.asarray(reasons, np.int64)
-    kinds, adults, kids = _compositions(rng, reasons, tfr[origin_rows])
+    before = state.line(streams.month, len(origins)) if state is not None else np.zeros(len(origins), np.int64)
+    keys = new_keys("arrival", origin_rows, streams.month, before[origin_rows] + _rank_in_group(origin_rows))
+    reasons = reasons_for(streams, origins, origin_rows, keys) if reasons is None else np.asarray(reasons, np.int64)
+    kinds, adults, kids = _compositions(streams, keys, reasons, tfr[origin_rows])
     if need is not None:
         keep = _enough(origin_rows, adults + kids, need)
-        origin_rows, reasons, kinds, adults, kids = (x[keep] for x in (origin_rows, reasons, kinds, adults, kids))
+        origin_rows, keys, reasons, kinds, adults, kids = (
+            x[keep] for x in (origin_rows, keys, reasons, kinds, adults, kids))
+    if state is not None:
+        state.in_line = before + np.bincount(origin_rows, minlength=len(before))
     if not len(origin_rows):
         return np.empty(0, np.int64)
-    cols, pairs, alone = _members(rng, origin_rows, reasons, kinds, adults, kids)
-    cols["household"] = pop.new_households(np.full(len(origin_rows), -1), origin_rows)[cols["household"]]
-    cols["years_in_norway"] = (rng.random(len(cols["age"])) * dt).astype(np.float32)
+    cols, pairs, alone = _members(streams, keys, origin_rows, reasons, kinds, adults, kids)
+    cols["household"] = pop.new_households(np.full(len(origin_rows), -1), keys, origin_rows)[cols["household"]]
+    cols["years_in_norway"] = (streams.uniform("migration.arrival_time", cols["key"]) * dt).astype(np.float32)
     rows = pop.add(cols)
     p = pop.people
     a, b = rows[pairs[0]], rows[pairs[1]]
     p.partner[a], p.partner[b] = p.uid[b], p.uid[a]
     if state is not None and reunify_share > 0:
-        lone_refugees = rows[alone & (cols["reason"] == REASONS.index("refugee"))]
-        wait = lone_refugees[rng.random(len(lone_refugees)) < reunify_share]
-        state.pending_uid = np.concatenate([state.pending_uid, p.uid[wait]])
-        state.pending_due = np.concatenate([state.pending_due, rng.uniform(1.0, 3.0, len(wait))])
+        lone_refugee = alone & (cols["reason"] == REASONS.index("refugee"))
+        wait = lone_refugee & streams.chance("migration.reunify", cols["key"], reunify_share)
+        state.pending_uid = np.concatenate([state.pending_uid, p.uid[rows[wait]]])
+        due = 1.0 + 2.0 * streams.uniform("migration.reunify_delay", cols["key"][wait])
+        state.pending_due = np.concatenate([state.pending_due, due])
     return rows
+
+
+def _rank_in_group(groups: np.ndarray) -> np.ndarray:
+    """Each entry's place (0, 1, ...) among the entries of its group, in the order given."""
+    order = np.argsort(groups, kind="stable")
+    g = groups[order]
+    start = np.concatenate([[0], np.flatnonzero(g[1:] != g[:-1]) + 1])
+    rank = np.empty(len(g), np.int64)
+    rank[order] = np.arange(len(g)) - np.repeat(start, np.diff(np.concatenate([start, [len(g)]])))
+    return rank
+
+
+def _pick(u: np.ndarray, shares) -> np.ndarray:
+    """Category indices drawn with chances ``shares`` by inversion of the uniforms ``u``."""
+    cum = np.cumsum(shares) / np.sum(shares)
+    return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
+
+
+def _poisson(u: np.ndarray, mean) -> np.ndarray:
+    """Poisson counts with ``mean`` by inversion of the uniforms ``u``."""
+    return np.maximum(poisson.ppf(u, mean), 0).astype(np.int64)
 
 
 def _enough(origin_rows: np.ndarray, size: np.ndarray, need: np.ndarray) -> np.ndarray:
@@ -128,37 +174,44 @@ def _enough(origin_rows: np.ndarray, size: np.ndarray, need: np.ndarray) -> np.n
     return keep
 
 
-def _compositions(rng, reasons, tfr):
-    """(kind 0 alone / 1 couple / 2 family, adults, children) per arriving household."""
-    n = len(reasons)
-    kinds = np.empty(n, np.int64)
+def _compositions(streams, keys, reasons, tfr):
+    """(kind 0 alone / 1 couple / 2 family, adults, children) per arriving household (``keys``)."""
+    u = streams.uniform("migration.household", keys)
+    kinds = np.empty(len(reasons), np.int64)
     for r in np.unique(reasons):
         sel = reasons == r
         shares, _ = COMPOSITION.get(REASONS[r], COMPOSITION["labour"])
-        kinds[sel] = rng.choice(3, int(sel.sum()), p=shares)
+        kinds[sel] = _pick(u[sel], shares)
     adults = np.where(kinds == 0, 1, 2)
-    kids = np.where(kinds == 2, 1 + rng.poisson(np.maximum(tfr - 1.0, 0.3)), 0)
+    more = _poisson(streams.uniform("migration.children", keys), np.maximum(tfr - 1.0, 0.3))
+    kids = np.where(kinds == 2, 1 + more, 0)
     return kinds, adults, kids
 
 
-def _members(rng, origin_rows, reasons, kinds, adults, kids):
-    """Skeleton columns of newcomer households; returns (cols with local household index,
-    partner pairs as local rows, mask of persons who came alone)."""
+def _members(streams, keys, origin_rows, reasons, kinds, adults, kids):
+    """Skeleton columns of newcomer households (``keys``); returns (cols with local household
+    index, partner pairs as local rows, mask of persons who came alone). Member keys come from the
+    household's key and the place in it: 0 the first adult, 1 a partner, 2, 3, ... the children."""
     n = len(origin_rows)
     male_alone = MALE_ALONE[reasons]
-    first_age = np.clip(rng.normal(*ARRIVAL_AGE, n), ADULT, 65)
-    first_sex = np.where(kinds == 0, (rng.random(n) >= male_alone).astype(np.int64), FEMALE)
-    second_age = np.clip(first_age + rng.normal(2.0, 3.0, n), ADULT, 70)
-    hh = np.concatenate([np.arange(n), np.flatnonzero(adults == 2), np.repeat(np.arange(n), kids)])
-    youngest = np.minimum(first_age, np.where(adults == 2, second_age, np.inf))
+    first_age = np.clip(streams.normal("migration.age", keys, *ARRIVAL_AGE), ADULT, 65)
+    first_sex = np.where(kinds == 0, (streams.uniform("migration.sex", keys) >= male_alone).astype(np.int64), FEMALE)
+    second_age = np.clip(first_age + streams.normal("migration.partner_age", keys, 2.0, 3.0), ADULT, 70)
     kid_hh = np.repeat(np.arange(n), kids)
-    kid_age = rng.random(len(kid_hh)) * np.minimum(17.99, np.maximum(youngest[kid_hh] - ADULT, 0.5))
+    hh = np.concatenate([np.arange(n), np.flatnonzero(adults == 2), kid_hh])
+    place = np.concatenate([np.zeros(n, np.int64), np.ones(int((adults == 2).sum()), np.int64),
+                            2 + _rank_in_group(kid_hh)])
+    key = new_keys("arrival.member", keys[hh], place)
+    kid_key = key[len(hh) - len(kid_hh):]
+    youngest = np.minimum(first_age, np.where(adults == 2, second_age, np.inf))
+    span = np.minimum(17.99, np.maximum(youngest[kid_hh] - ADULT, 0.5))
+    kid_age = streams.uniform("migration.child_age", kid_key) * span
     age = np.concatenate([first_age, second_age[adults == 2], kid_age]).astype(np.float32)
     sex = np.concatenate([first_sex, np.full(int((adults == 2).sum()), 1 - FEMALE),
-                          rng.integers(0, 2, len(kid_hh))])
+                          streams.below("migration.child_sex", kid_key, 2)])
     order = np.argsort(hh, kind="stable")
     m = len(hh)
-    cols = dict(household=hh[order], background=np.full(m, IMMIGRANT), origin=origin_rows[hh][order],
+    cols = dict(key=key[order], household=hh[order], background=np.full(m, IMMIGRANT), origin=origin_rows[hh][order],
                 sex=sex[order], age=age[order], reason=reasons[hh][order], partner=np.full(m, NO_PARTNER))
     inv = np.empty(m, np.int64)
     inv[order] = np.arange(m)
@@ -171,32 +224,38 @@ def _members(rng, origin_rows, reasons, kinds, adults, kids):
 
 def reunite(pop: Population, state: MigrationState, tfr: np.ndarray, dt: float) -> np.ndarray:
     """Families whose time has come join their refugee in Norway (a spouse and the children);
-    those whose refugee has left, died or found a partner here are dropped. Returns new rows."""
+    those whose refugee has left, died or found a partner here are dropped. Drawn by the refugee's
+    key; the family's keys derive from it, the month and the place in the family (0 the spouse).
+    Returns new rows."""
     state.pending_due = state.pending_due - dt
     due = state.pending_due <= 0
     uids = state.pending_uid[due]
     state.pending_uid, state.pending_due = state.pending_uid[~due], state.pending_due[~due]
-    p, rng = pop.people, pop.rng
+    p, streams = pop.people, pop.streams
     who = rows_of(p, uids)
     who = who[who >= 0]
     who = who[p.partner[who] == NO_PARTNER]
     if not len(who):
         return np.empty(0, np.int64)
     n = len(who)
-    kids = rng.poisson(1.5, n)
-    spouse_age = np.clip(p.age[who] + rng.normal(-2.0, 3.0, n), ADULT, 70)
+    sponsor = p.key[who]
+    kids = _poisson(streams.uniform("migration.reunion_children", sponsor), 1.5)
+    spouse_age = np.clip(p.age[who] + streams.normal("migration.reunion_spouse_age", sponsor, -2.0, 3.0), ADULT, 70)
     kid_hh = np.repeat(np.arange(n), kids)
-    youngest = np.minimum(p.age[who], spouse_age)
-    kid_age = rng.random(len(kid_hh)) * np.minimum(17.99, np.maximum(youngest[kid_hh] - ADULT, 0.5))
     idx = np.concatenate([np.arange(n), kid_hh])
+    place = np.concatenate([np.zeros(n, np.int64), 1 + _rank_in_group(kid_hh)])
+    key = new_keys("reunion", sponsor[idx], streams.month, place)
+    youngest = np.minimum(p.age[who], spouse_age)
+    span = np.minimum(17.99, np.maximum(youngest[kid_hh] - ADULT, 0.5))
+    kid_age = streams.uniform("migration.child_age", key[n:]) * span
     order = np.argsort(idx, kind="stable")
     m = len(idx)
     rows = pop.add(dict(
-        household=p.household[who][idx][order], background=np.full(m, IMMIGRANT),
+        key=key[order], household=p.household[who][idx][order], background=np.full(m, IMMIGRANT),
         origin=p.origin[who][idx][order],
-        sex=np.concatenate([1 - p.sex[who], rng.integers(0, 2, len(kid_hh))])[order],
+        sex=np.concatenate([1 - p.sex[who], streams.below("migration.child_sex", key[n:], 2)])[order],
         age=np.concatenate([spouse_age, kid_age]).astype(np.float32)[order],
-        years_in_norway=(rng.random(m) * dt).astype(np.float32),
+        years_in_norway=(streams.uniform("migration.arrival_time", key[order]) * dt).astype(np.float32),
         reason=np.full(m, REASONS.index("family")), partner=np.full(m, NO_PARTNER)))
     spouse = rows[np.flatnonzero(order < n)]
     p.partner[spouse] = p.uid[who]

@@ -10,6 +10,12 @@
 4. A spin-up runs the life course (yearly steps, then a year of monthly steps) so that couples,
    children at home and young adults who left home are those the rules produce.
 
+Randomness: the initial drawing (steps 1–3, except the immigrants' households) uses the builder's
+generator; the arrivals and the spin-up draw from the skeleton's own keyed streams
+(:mod:`model.streams`, seeded from that generator), each step of the life course as a month of its
+own far below the model's months (:data:`SPIN_UP_MONTH`). The persons drawn first are keyed by their uid;
+those born or arrived later by the keys their event derives.
+
 Everything is array code; the spin-up's cost grows linearly with the population.
 """
 
@@ -20,20 +26,31 @@ import numpy as np
 from model.demography.life_course import ADULT, NO_PARTNER
 from model.demography.society import Demography
 from model.state import DESCENDANT, FEMALE, IMMIGRANT, MAJORITY, Columns
+from model.streams import Streams
 
-SKELETON = ("uid", "household", "background", "origin", "sex", "age", "years_in_norway", "reason", "partner")
-DTYPES = dict(uid=np.int64, household=np.int64, background=np.int8, origin=np.int16, sex=np.int8,
+SKELETON = ("uid", "key", "household", "background", "origin", "sex", "age", "years_in_norway", "reason", "partner")
+DTYPES = dict(uid=np.int64, key=np.int64, household=np.int64, background=np.int8, origin=np.int16, sex=np.int8,
               age=np.float32, years_in_norway=np.float32, reason=np.int8, partner=np.int64)
+# the stream month of the skeleton's first life-course step (step i draws at SPIN_UP_MONTH + i, the
+# initial immigrants' arrival before it at SPIN_UP_MONTH - 1): far below any month of the model's burn-in
+SPIN_UP_MONTH = -10**6
 
 
 class Skeleton:
-    """A bare population store that implements :class:`model.demography.life_course.Population`."""
+    """A bare population store that implements :class:`model.demography.life_course.Population`.
+    ``rng`` draws the initial population; the life course draws from ``streams``, seeded from it."""
 
     def __init__(self, rng: np.random.Generator):
         self.rng = rng
+        self.streams = Streams(int(rng.integers(2**62)))
+        self.streams.month = SPIN_UP_MONTH - 1
         self.people = Columns(**{k: np.empty(0, DTYPES[k]) for k in SKELETON})
         self.n_households = 0
         self.next_uid = 0
+
+    def begin_step(self) -> None:
+        """Each step of the life course draws as a month of its own."""
+        self.streams.month += 1
 
     def remove(self, rows: np.ndarray) -> None:
         keep = np.ones(len(self.people), bool)
@@ -41,15 +58,18 @@ class Skeleton:
         self.people.keep(keep)
 
     def add(self, cols: dict[str, np.ndarray]) -> np.ndarray:
+        """New persons; those without a ``key`` (the initial drawing) are keyed by their uid."""
         n = len(cols["age"])
-        cols = dict(cols, uid=np.arange(self.next_uid, self.next_uid + n))
+        uid = np.arange(self.next_uid, self.next_uid + n)
+        cols = dict(cols, uid=uid, key=cols.get("key", uid))
         self.next_uid += n
         return self.people.extend(**cols)
 
     def move(self, rows: np.ndarray, households: np.ndarray) -> None:
         self.people.household[rows] = households
 
-    def new_households(self, near: np.ndarray, origin: np.ndarray | None = None) -> np.ndarray:
+    def new_households(self, near: np.ndarray, keys: np.ndarray | None = None,
+                       origin: np.ndarray | None = None) -> np.ndarray:
         ids = np.arange(self.n_households, self.n_households + len(near))
         self.n_households += len(near)
         return ids
@@ -75,7 +95,7 @@ def build_skeleton(rng, demo: Demography, n_majority: int, n_descendant: int, im
     _natives(sk, demo, n_descendant, DESCENDANT, desc_origin)
     _immigrants(sk, demo, n_immigrants * imm_weights)
     _place_children(sk)
-    for year in range(spin_up_years):
+    for year in range(spin_up_years):   # yearly steps, then a year of monthly ones
         monthly = year >= spin_up_years - 1
         for _ in range(12 if monthly else 1):
             demo.advance(sk, lambda: sk.n_households, 1 / 12 if monthly else 1.0)
@@ -86,7 +106,7 @@ def _natives(sk: Skeleton, demo: Demography, n: int, background: int, origin: np
     rng = sk.rng
     sex = rng.integers(0, 2, n)
     age = stationary_ages(rng, demo.rates.q_death, sex)
-    sk.add(dict(household=sk.new_households(np.zeros(n)), background=np.full(n, background), origin=origin,
+    sk.add(dict(household=sk.new_households(np.full(n, -1)), background=np.full(n, background), origin=origin,
                 sex=sex, age=age, years_in_norway=age, reason=np.zeros(n), partner=np.full(n, NO_PARTNER)))
 
 

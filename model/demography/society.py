@@ -58,6 +58,7 @@ class Demography:
     def advance(self, pop: lc.Population, n_households: callable, dt: float) -> dict[str, int]:
         """One step of ``dt`` years; returns counts of the events (for tests and the manifest)."""
         p, dp, rates = pop.people, self.params, self.rates
+        pop.begin_step()
         lc.age(p, dt)
         dead = lc.deaths(pop, rates, dt)
         gone = np.union1d(dead, mig.emigrants(pop, rates.emigration, n_households(), dt))

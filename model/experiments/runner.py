@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 
 import numpy as np
@@ -97,16 +98,36 @@ def incidence_table(model) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def run(spec: RunSpec, indicators: list[str] | None = None, groups: list[str] | None = None) -> dict:
-    """Run ``spec``; returns {"tables": {name: DataFrame}, "info": {...}}. Exceptions propagate
-    (the sweep records them as a failed run)."""
+def burn_in(spec: RunSpec) -> bytes:
+    """The model of ``spec``'s scenario and seed after its burn-in (month 0), pickled: the state
+    every scenario that differs from it only in interventions or recording fields branches from
+    (:data:`model.checkpoint.NOT_FINGERPRINTED`)."""
+    from model.checkpoint import PICKLE_PROTOCOL
+    from model.model import DugnadModel
+    from model.scenario import load_scenario
+
+    return pickle.dumps(DugnadModel(load_scenario(spec.scenario_file, spec.overrides()), seed=spec.seed),
+                        protocol=PICKLE_PROTOCOL)
+
+
+def run(spec: RunSpec, indicators: list[str] | None = None, groups: list[str] | None = None,
+        state: bytes | None = None) -> dict:
+    """Run ``spec``; returns {"tables": {name: DataFrame}, "info": {...}}. With ``state`` (from
+    :func:`burn_in` of a spec with the same seed and fingerprint) the run branches from that state
+    instead of building and burning in; the tables are the same. Exceptions propagate (the sweep
+    records them as a failed run)."""
+    from model.checkpoint import start_scenario
     from model.model import DugnadModel
     from model.outputs import persons_table
     from model.scenario import load_scenario
 
     t0 = time.perf_counter()
     sc = load_scenario(spec.scenario_file, spec.overrides())
-    m = DugnadModel(sc, seed=spec.seed)
+    if state is None:
+        m = DugnadModel(sc, seed=spec.seed)
+    else:
+        m = pickle.loads(state)
+        start_scenario(m, sc)
     setup = time.perf_counter() - t0
     horizons = sorted(set(spec.horizons or ())) or [sc.months]
     horizons = [h for h in horizons if h <= sc.months] or [sc.months]
@@ -126,6 +147,7 @@ def run(spec: RunSpec, indicators: list[str] | None = None, groups: list[str] | 
     long = ts.melt(id_vars=["month", "group"], value_vars=value_cols, var_name="indicator", value_name="value")
     long["value"] = long["value"].astype(float)
     info = {"setup_s": setup, "run_s": time.perf_counter() - t0 - setup, "persons_end": len(m.people),
+            "branched": state is not None,
             "costs": {iv.label: iv.cost_nok for iv in m.interventions},
             "interventions": {iv.label: iv.params.type for iv in m.interventions}}
     return {"tables": {"timeseries": long, "subgroups": pd.concat(sub, ignore_index=True),

@@ -34,13 +34,13 @@ SCHEMES = ("tcp", "tls", "ucx", "inproc")   # Dask's transports; an address with
 CONNECT_TIMEOUT = "5s"                      # an unreachable scheduler fails this fast
 
 
-def _task(spec: RunSpec, indicators, groups) -> dict:
+def _task(spec: RunSpec, indicators, groups, state: bytes | None = None) -> dict:
     """Runs in a Dask worker; never raises: a failure comes back as data."""
     from model.experiments.runner import run
 
     t0 = time.perf_counter()
     try:
-        res = run(spec, indicators, groups)
+        res = run(spec, indicators, groups, state)
         res["ok"] = True
     except Exception as e:  # noqa: BLE001 - any failure of one run is recorded, the sweep goes on
         res = {"ok": False, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc(limit=8)}
@@ -183,7 +183,7 @@ def _run(client, todo: list[RunSpec], store: Store, indicators, groups, counts: 
     try:
         with tqdm(total=counts["runs"], initial=counts["already_done"], desc=desc, unit="run", disable=not progress,
                   file=sys.stderr, dynamic_ncols=True) as bar:
-            futures = client.map(_task, todo, indicators=indicators, groups=groups, pure=False)
+            futures = _submit(client, todo, indicators, groups)
             by_key = {f.key: s for f, s in zip(futures, todo)}
             for fut in as_completed(futures):
                 spec = by_key[fut.key]
@@ -204,6 +204,40 @@ def _run(client, todo: list[RunSpec], store: Store, indicators, groups, counts: 
         for f in futures:
             f.cancel()
     return ok
+
+
+def branches(specs: list[RunSpec]) -> list[list[RunSpec]]:
+    """``specs`` grouped by what their burn-in depends on (seed and scenario fingerprint,
+    :func:`model.checkpoint.fingerprint_fields`): the runs of a group differ only in interventions
+    and recording fields, so they can branch from one burn-in. A spec whose scenario cannot be
+    loaded (a file gone since the sweep was defined) is a group of its own: its run fails and is
+    recorded as such."""
+    from model.checkpoint import fingerprint, fingerprint_fields
+    from model.errors import DugnadError
+    from model.scenario import load_scenario
+
+    out: dict[tuple, list[RunSpec]] = {}
+    for s in specs:
+        try:
+            key = (s.seed, fingerprint(fingerprint_fields(load_scenario(s.scenario_file, s.overrides()))))
+        except DugnadError:
+            key = ("unloadable", s.run_id)
+        out.setdefault(key, []).append(s)
+    return list(out.values())
+
+
+def _submit(client, todo: list[RunSpec], indicators, groups) -> list:
+    """One future per spec, in ``todo``'s order. A group of two or more runs that can branch
+    (:func:`branches`) runs its burn-in once, as a task of its own, and every run of the group
+    starts from that state (Dask hands the state from worker to worker)."""
+    from model.experiments.runner import burn_in
+
+    futures = {}
+    for group in branches(todo):
+        state = client.submit(burn_in, group[0], pure=False) if len(group) > 1 else None
+        for s in group:
+            futures[s.run_id] = client.submit(_task, s, indicators, groups, state, pure=False)
+    return [futures[s.run_id] for s in todo]
 
 
 def _definition_text(experiment_file, exp, specs) -> str:

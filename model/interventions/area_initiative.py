@@ -82,7 +82,7 @@ class AreaInitiative(Intervention):
         self.course_from = np.concatenate([self.course_from, np.full(n_persons - len(self.course_from), -1, np.int64)])
 
     def apply(self, model) -> None:
-        pr, lv, rng, o, p = self.params, model.levers, model.rng, model.orgs, model.people
+        pr, lv, o, p, S, L = self.params, model.levers, model.orgs, model.people, model.streams, self.stream_prefix
         area = self.area_orgs
         if not len(area):
             self.spend(pr.nok_per_year / 12.0)
@@ -109,13 +109,15 @@ class AreaInitiative(Intervention):
             lv.ask_boost[clubs] *= pr.ask_boost
         if pr.shared_premises:
             lv.activity[area] *= pr.premises_activity
+            # draws per membership entry: keyed by the person, salted with the organisation
             entries = np.flatnonzero(in_area)
-            meet = entries[rng.random(len(entries)) < pr.premises_meet_rate]
+            meet = entries[S.chance(f"{L}.premises_meet", p.key[R.person[entries]], pr.premises_meet_rate, o.key[R.org[entries]])]
             if len(meet) and len(area) > 1:
-                other = area[rng.integers(0, len(area), len(meet))]
+                keys, salt = p.key[R.person[meet]], o.key[R.org[meet]]
+                other = area[S.below(f"{L}.premises_org", keys, len(area), salt)]
                 ok = (other != R.org[meet]) & (R.size[other] > 0)
-                meet, other = meet[ok], other[ok]
-                lv.meet(R.person[meet], R.person[R.random_member(other, rng)])
+                u = S.uniform(f"{L}.premises_partner", keys[ok], salt[ok])
+                lv.meet(R.person[meet[ok]], R.person[R.random_member(other[ok], u)])
         active = np.unique(R.person[in_area]).astype(np.int64)
         budget = pr.nok_per_year / 12.0
         self.spend(budget)

@@ -15,7 +15,7 @@ households exactly like those of migration turnover (:func:`model.mechanisms.mig
 no ties, no memberships, little Norwegian, the right to training for refugees and families.
 
 Mobilisation while arrivals last and ``mobilisation_months`` after (``end_month``, if given, ends
-arrivals and mobilisation alike): members of humanitarian
+arrivals and mobilisation alike; a shock of ``persons = 0`` mobilises nobody): members of humanitarian
 organisations and volunteer centres ask ``mobilisation_ask_boost`` times as often — others to join,
 and their own members to take on unpaid work (asking is how most contributions start) — and media coverage adds ``media_information`` to what majority adults
 know of where to help (``levers.info``). Whether people volunteer, and who, is left to the
@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import field_validator
 
 from model.interventions.base import Intervention
+from model.interventions.common import quota
 from model.schema import NOK, InterventionParams, P, Weight
 from model.state import IMMIGRANT, KINDS, MAJORITY, REASONS
 
@@ -66,6 +67,11 @@ class Params(InterventionParams):
 MOBILISED_KINDS = (KINDS.index("humanitarian"), KINDS.index("volunteer_centre"))
 
 
+def _pick(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """An index drawn with chance ``weights`` (summing to 1) for each uniform ``u``."""
+    return np.minimum(np.searchsorted(np.cumsum(weights), u, side="right"), len(weights) - 1)
+
+
 class Arrivals(Intervention):
     params_class = Params
 
@@ -83,13 +89,17 @@ class Arrivals(Intervention):
         return super().active(month) and month <= self.last_arrival_month + self.params.mobilisation_months
 
     def apply(self, model) -> None:
-        pr, rng, lv, p = self.params, model.rng, model.levers, model.people
+        """This month's households arrive (draws keyed by their place in this month's line, 0, 1,
+        …), then mobilisation — only in a shock with newcomers (none arriving, none mobilised)."""
+        pr, lv, p, S, L = self.params, model.levers, model.people, model.streams, self.stream_prefix
+        if pr.persons == 0:
+            return
         if model.month <= self.last_arrival_month:
-            k = pr.persons / MEAN_HOUSEHOLD / pr.arrival_months
-            n_hh = int(k) + int(rng.random() < k - int(k))
+            n_hh = quota(S, f"{L}.households", 12 * pr.persons / MEAN_HOUSEHOLD / pr.arrival_months)
             if n_hh:
-                origins = self.origin_idx[rng.choice(len(self.origin_idx), n_hh, p=self.origin_w)]
-                rows = model.add_households(origins, self._settle(model, n_hh), REASONS.index(pr.reason))
+                line = np.arange(n_hh)
+                origins = self.origin_idx[_pick(self.origin_w, S.uniform(f"{L}.origin", line))]
+                rows = model.add_households(origins, self._settle(model, line), REASONS.index(pr.reason))
                 self.arrived += len(rows)
                 self.spend(len(rows) * pr.nok_per_arrival)
         mobilised = np.isin(model.orgs.kind, MOBILISED_KINDS)
@@ -98,15 +108,16 @@ class Arrivals(Intervention):
         majority = (p.background == MAJORITY) & (p.age >= 18)
         lv.info[majority] = np.minimum(1.0, lv.info[majority] + pr.media_information)
 
-    def _settle(self, model, n: int) -> np.ndarray:
-        p, rng = model.people, model.rng
+    def _settle(self, model, line: np.ndarray) -> np.ndarray:
+        """A neighbourhood for each arriving household (``line``: their places in line)."""
+        p, S, L = model.people, model.streams, self.stream_prefix
         n_nb = len(model.nb_municipality)
         everyone = np.bincount(p.neighbourhood, minlength=n_nb).astype(float) + 1e-9
         immigrant = np.bincount(p.neighbourhood[p.background == IMMIGRANT], minlength=n_nb).astype(float)
         cluster = immigrant ** 2 + 1e-9  # concentrated where others of immigrant background live
-        spread = rng.random(n) < self.params.dispersal
-        out = np.where(spread, rng.choice(n_nb, n, p=everyone / everyone.sum()),
-                       rng.choice(n_nb, n, p=cluster / cluster.sum()))
+        spread = S.chance(f"{L}.dispersed", line, self.params.dispersal)
+        u = S.uniform(f"{L}.neighbourhood", line)
+        out = np.where(spread, _pick(everyone / everyone.sum(), u), _pick(cluster / cluster.sum(), u))
         return out.astype(np.int32)
 
     def report(self) -> dict:

@@ -23,6 +23,7 @@ class Intervention:
     def __init__(self, model, params: InterventionParams):
         self.params = params
         self.label = params.label
+        self.stream_prefix = f"intervention:{self.label}"   # its random streams (model.streams)
         self.model = model
         self.cost_nok = 0.0        # cumulative spending
         self.benefit_nok = 0.0     # cumulative value received by persons

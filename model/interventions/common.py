@@ -1,31 +1,52 @@
-"""Helpers shared by several interventions: drawing participants, one-to-one pairs, remembered
-information."""
+"""Helpers shared by several interventions: drawing participants, counts, one-to-one pairs,
+remembered information. Every draw comes from the model's keyed streams (:mod:`model.streams`)
+under a name the calling intervention gives (``"intervention:<label>.<decision>"``)."""
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import binom, poisson as poisson_dist
 
 from model.state import MAJORITY, MEMBER, VOLUNTEER
 
 HOURS_PER_MONTH_PER_WEEKLY_HOUR = 52 / 12
 
 
-def draw(rng, candidates: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
-    """Up to ``k`` distinct candidates drawn with probability proportional to ``weights``."""
+def draw(streams, name: str, candidates: np.ndarray, keys: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Up to ``k`` distinct candidates (in ascending order) drawn with probability proportional to
+    ``weights``; ``keys`` are the candidates' stream keys."""
     candidates = np.asarray(candidates, np.int64)
-    w = np.asarray(weights, np.float64)
-    ok = w > 0
-    candidates, w = candidates[ok], w[ok]
-    k = int(min(k, len(candidates)))
-    if k <= 0:
-        return np.empty(0, np.int64)
-    return rng.choice(candidates, k, replace=False, p=w / w.sum())
+    return np.sort(candidates[streams.weighted_sample(name, keys, weights, k)])
 
 
-def quota(rng, per_year: float) -> int:
+def quota(streams, name: str, per_year: float) -> int:
     """Whole number of places to fill this month for ``per_year`` a year (random rounding)."""
     x = per_year / 12.0
-    return int(x) + int(rng.random() < x - int(x))
+    return int(x) + int(streams.uniform(name, 0) < x - int(x))
+
+
+def poisson(streams, name: str, keys: np.ndarray, mean, *salt) -> np.ndarray:
+    """A Poisson count with ``mean`` (scalar or per key) for each key (inverse CDF)."""
+    return np.maximum(poisson_dist.ppf(streams.uniform(name, keys, *salt), mean), 0).astype(np.int64)
+
+
+def binomial(streams, name: str, keys: np.ndarray, n, p, *salt) -> np.ndarray:
+    """A binomial count of ``n`` trials with chance ``p`` for each key (inverse CDF)."""
+    return np.maximum(binom.ppf(streams.uniform(name, keys, *salt), n, p), 0).astype(np.int64)
+
+
+def slots(counts: np.ndarray) -> np.ndarray:
+    """0, 1, … within each run of ``np.repeat(x, counts)`` (the salt of several draws of one key)."""
+    counts = np.asarray(counts, np.int64)
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def meet_random(model, name: str, persons: np.ndarray, counts: np.ndarray, others: np.ndarray) -> None:
+    """Each of ``persons`` meets ``counts`` (per person) of ``others``, each drawn uniformly."""
+    a = np.repeat(np.asarray(persons, np.int64), counts)
+    if len(a) and len(others):
+        pick = model.streams.below(name, model.people.key[a], len(others), slots(counts))
+        model.levers.meet(a, others[pick])
 
 
 def volunteers_of(model, kinds: tuple[int, ...] | None, municipality: int | None = None,
@@ -83,10 +104,12 @@ class Pairs:
         for name in ("until", "quality", "since"):
             setattr(self, name, getattr(self, name)[stay])
 
-    def form(self, model, mentees: np.ndarray, kinds: tuple[int, ...] | None, months: int,
+    def form(self, model, name: str, mentees: np.ndarray, kinds: tuple[int, ...] | None, months: int,
              match_quality: float, mentor_background_majority: bool = True) -> int:
-        """Match each of ``mentees`` to a free mentor in their municipality; returns pairs formed."""
-        p, rng = model.people, model.rng
+        """Match each of ``mentees`` to a free mentor in their municipality; returns pairs formed.
+        Draws: ``<name>.mentee`` (which mentees come first when mentors are few, and who gets
+        whom), ``<name>.mentor`` (which mentors), ``<name>.quality`` (keyed by the mentee)."""
+        p, S = model.people, model.streams
         busy = self.in_pair()
         formed = 0
         for m in np.unique(p.municipality[mentees]):
@@ -98,27 +121,30 @@ class Pairs:
             k = min(len(pool), len(want))
             if k == 0:
                 continue
+            want = want[S.order(f"{name}.mentee", p.key[want])][:k]
             # volunteers come forward before plain members
             w = 1.0 + 2.0 * (p.mem_role[pool].max(axis=1) >= VOLUNTEER)
-            mentors = draw(rng, pool, w, k)
+            mentors = draw(S, f"{name}.mentor", pool, p.key[pool], w, k)
             self.mentor = np.concatenate([self.mentor, mentors])
-            self.mentee = np.concatenate([self.mentee, want[:k]])
+            self.mentee = np.concatenate([self.mentee, want])
             self.until = np.concatenate([self.until, np.full(k, model.month + months)])
-            self.quality = np.concatenate([self.quality, np.clip(match_quality + rng.normal(0, 0.1, k), 0, 1)])
+            quality = S.normal(f"{name}.quality", p.key[want], match_quality, 0.1)
+            self.quality = np.concatenate([self.quality, np.clip(quality, 0, 1)])
             self.since = np.concatenate([self.since, np.full(k, model.month)])
             busy[mentors] = True
-            busy[want[:k]] = True
-            self.ever[want[:k]] = True
+            busy[want] = True
+            self.ever[want] = True
             formed += k
         return formed
 
-    def end(self, model, break_rate: float) -> None:
-        """Pairs whose time is up or that broke down end (pairs whose member died or emigrated
-        ended already, in :meth:`keep`)."""
-        broke = model.rng.random(len(self)) < break_rate * (1.0 - self.quality)
+    def end(self, model, name: str, break_rate: float) -> None:
+        """Pairs whose time is up or that broke down (stream ``<name>.break``, keyed by the pair)
+        end (pairs whose member died or emigrated ended already, in :meth:`keep`)."""
+        key = model.people.key
+        broke = model.streams.chance(f"{name}.break", key[self.mentee], break_rate * (1.0 - self.quality), key[self.mentor])
         keep = (self.until > model.month) & ~broke
-        for name in ("mentor", "mentee", "until", "quality", "since"):
-            setattr(self, name, getattr(self, name)[keep])
+        for col in ("mentor", "mentee", "until", "quality", "since"):
+            setattr(self, col, getattr(self, col)[keep])
 
     def clear(self) -> None:
         """End all pairs (the programme stops); who has had a pair is remembered."""

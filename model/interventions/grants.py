@@ -109,19 +109,19 @@ class Grants(Intervention):
         return self.params.target.in_municipality(model, model.orgs.municipality)
 
     def _round(self, model) -> None:
-        o, pr, rng, p = model.orgs, self.params, model.rng, model.people
+        o, pr, p, S, L = model.orgs, self.params, model.people, model.streams, self.stream_prefix
         R = model.roster()
         here = self._eligible_here(model)
         expired = self.until <= model.month
         open_ = here & o.formal & (R.size > 0) & expired
-        applies = open_ & (rng.random(len(o)) < pr.apply_rate * np.where(o.linked, 1.0, 0.5))
+        applies = open_ & S.chance(f"{L}.applies", o.key, pr.apply_rate * np.where(o.linked, 1.0, 0.5))
         # ability: the board's dugnad literacy, raised by guidance
         board = R.role == OFFICE
         lit_sum = np.bincount(R.org[board], weights=p.literacy[R.person[board]], minlength=len(o))
         n_board = np.bincount(R.org[board], minlength=len(o))
         ability = np.where(n_board > 0, lit_sum / np.maximum(n_board, 1), 0.2)
         ability = ability + pr.guidance * (1.0 - ability) * 0.6
-        ok = applies & (rng.random(len(o)) < ability ** (0.5 + 3.0 * pr.application_complexity))
+        ok = applies & S.chance(f"{L}.succeeds", o.key, ability ** (0.5 + 3.0 * pr.application_complexity))
         years = pr.operating_years if pr.regime == "operating" else 1
         for m in range(model.n_municipalities):
             won = np.flatnonzero(ok & (o.municipality == m))
@@ -143,9 +143,9 @@ class Grants(Intervention):
         self.rounds += 1
 
     def _formalise(self, model) -> None:
-        o, pr, rng = model.orgs, self.params, model.rng
+        o, pr = model.orgs, self.params
         cand = np.flatnonzero(~o.formal & o.minority & o.active & self._eligible_here(model))
-        reg = cand[rng.random(len(cand)) < pr.formalisation_rate]
+        reg = cand[model.streams.chance(f"{self.stream_prefix}.registers", o.key[cand], pr.formalisation_rate)]
         if not len(reg):
             return
         o.formal[reg] = True

@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
+from model.interventions.common import slots
 from model.schema import NOK, InterventionParams, P, Target
 
 
@@ -66,24 +67,24 @@ class InformationCampaign(Intervention):
         return new
 
     def apply(self, model) -> None:
-        p, pr, rng = model.people, self.params, model.rng
+        p, pr, S, L = model.people, self.params, model.streams, self.stream_prefix
         self.until[p.arrived_month == model.month] = -1  # newcomers in a taken-over row have not heard
         inside = pr.target.mask(model)
         if pr.channel in ("general", "both"):
-            chance = pr.general_reach * p.norwegian.astype(float) ** 2 * (0.5 + 0.5 * p.literacy)
-            self._hear(model, np.flatnonzero(inside & (rng.random(len(p)) < chance)), "general")
+            cand = np.flatnonzero(inside)
+            chance = pr.general_reach * p.norwegian[cand].astype(float) ** 2 * (0.5 + 0.5 * p.literacy[cand])
+            self._hear(model, cand[S.chance(f"{L}.general", p.key[cand], chance)], "general")
         if pr.channel in ("minority_organisations", "both"):
             R = model.roster()
             via = R.person[model.orgs.minority[R.org]].astype(np.int64)
             via = np.unique(via[inside[via]])
-            heard = self._hear(model, via[rng.random(len(via)) < pr.org_reach], "minority_organisations")
+            heard = self._hear(model, via[S.chance(f"{L}.organisation", p.key[via], pr.org_reach)], "minority_organisations")
             indptr, nbr = model.ties.csr()
             deg = indptr[heard + 1] - indptr[heard]
             # all ties of those who heard, flattened
-            starts = np.repeat(indptr[heard], deg)
-            offset = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg)
-            told = nbr[starts + offset].astype(np.int64)
-            told = told[(rng.random(len(told)) < pr.word_of_mouth)]
+            teller = np.repeat(heard, deg)
+            told = nbr[np.repeat(indptr[heard], deg) + slots(deg)].astype(np.int64)
+            told = told[S.chance(f"{L}.word_of_mouth", p.key[told], pr.word_of_mouth, p.key[teller])]
             self._hear(model, told[inside[told]], "word_of_mouth")
         knows = np.flatnonzero(self.until > model.month)
         model.levers.info[knows] = np.minimum(1.0, model.levers.info[knows] + pr.strength)

@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
-from model.interventions.common import Pairs, draw, quota, volunteers_of
+from model.interventions.common import Pairs, draw, meet_random, poisson, quota, volunteers_of
 from model.schema import CAPACITY, NOK, InterventionParams, P, Target
 from model.state import KINDS
 
@@ -77,22 +77,22 @@ class IntroProgrammeCooperation(Intervention):
         self.practice = np.concatenate([self.practice, np.zeros(n_persons - len(self.practice), bool)])
 
     def apply(self, model) -> None:
-        p, pr, rng, lv = model.people, self.params, model.rng, model.levers
+        p, pr, S, L, lv = model.people, self.params, model.streams, self.stream_prefix, model.levers
         inside = pr.target.mask(model) & p.right_to_training
         # guides
-        self.pairs.end(model, pr.break_rate)
-        k = quota(rng, pr.guides_per_year)
+        self.pairs.end(model, f"{L}.guides", pr.break_rate)
+        k = quota(S, f"{L}.guide_places", pr.guides_per_year)
         if k:
             cand = np.flatnonzero(inside & ~self.pairs.in_pair() & ~self.pairs.ever)
-            chosen = draw(rng, cand, np.ones(len(cand)), k)
-            formed = self.pairs.form(model, chosen, GUIDE_KINDS, pr.guide_months, pr.match_quality)
+            chosen = draw(S, f"{L}.guided", cand, p.key[cand], np.ones(len(cand)), k)
+            formed = self.pairs.form(model, f"{L}.guides", chosen, GUIDE_KINDS, pr.guide_months, pr.match_quality)
             if formed < len(chosen):
                 rest = chosen[~self.pairs.in_pair()[chosen]]
-                formed += self.pairs.form(model, rest, FALLBACK_KINDS, pr.guide_months, pr.match_quality)
+                formed += self.pairs.form(model, f"{L}.fallback_guides", rest, FALLBACK_KINDS, pr.guide_months, pr.match_quality)
             self.guided += formed
         pairs = self.pairs
         if len(pairs):
-            n_meet = rng.poisson(pr.meetings_per_month, len(pairs))
+            n_meet = poisson(S, f"{L}.guide_meetings", p.key[pairs.mentee], pr.meetings_per_month, p.key[pairs.mentor])
             lv.meet(np.repeat(pairs.mentee, n_meet), np.repeat(pairs.mentor, n_meet), np.repeat(1.0 + 3.0 * pairs.quality, n_meet))
             lv.info[pairs.mentee] = np.minimum(1.0, lv.info[pairs.mentee] + pr.information)
             self.spend(len(pairs) * pr.nok_per_guide_pair_year / 12.0)
@@ -102,7 +102,7 @@ class IntroProgrammeCooperation(Intervention):
         room = pr.practice_seats - int(self.practice.sum())
         if room > 0:
             cand = np.flatnonzero(inside & ~self.practice)
-            self.practice[draw(rng, cand, np.ones(len(cand)), room)] = True
+            self.practice[draw(S, f"{L}.practice_seat", cand, p.key[cand], np.ones(len(cand)), room)] = True
         who = np.flatnonzero(self.practice)
         if len(who) and pr.practice_sessions_per_month > 0:
             lv.language_gain[who] += pr.practice_gain
@@ -110,9 +110,8 @@ class IntroProgrammeCooperation(Intervention):
                 vols = volunteers_of(model, GUIDE_KINDS, int(m))
                 here = who[p.municipality[who] == m]
                 if len(vols):
-                    n_meet = rng.poisson(pr.practice_sessions_per_month * 0.5, len(here))
-                    a = np.repeat(here, n_meet)
-                    lv.meet(a, vols[rng.integers(0, len(vols), len(a))])
+                    n_meet = poisson(S, f"{L}.practice_meetings", p.key[here], pr.practice_sessions_per_month * 0.5)
+                    meet_random(model, f"{L}.practice_volunteer", here, n_meet, vols)
             self.spend(len(who) * pr.nok_per_practice_seat_month)
             self.give(who, pr.practice_sessions_per_month * 2.0 * pr.volunteer_hour_nok / 4.0, cost=False)
 

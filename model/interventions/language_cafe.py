@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
-from model.interventions.common import draw
+from model.interventions.common import binomial, draw, meet_random, poisson
 from model.schema import CAPACITY, NOK, InterventionParams, P, Target
 from model.state import KINDS, VOLUNTEER
 
@@ -74,15 +74,16 @@ class LanguageCafe(Intervention):
         return np.unique(R.person[sel]).astype(np.int64)
 
     def apply(self, model) -> None:
-        p, pr, rng = model.people, self.params, model.rng
+        p, pr, S, L = model.people, self.params, model.streams, self.stream_prefix
         # a regular whose row was taken over by a new household is not a regular
         self.regular &= ~(p.arrived_month == model.month)
         regs = np.flatnonzero(self.regular)
-        self.regular[regs[rng.random(len(regs)) < pr.quit_rate]] = False
+        self.regular[regs[S.chance(f"{L}.quit", p.key[regs], pr.quit_rate)]] = False
         inside = pr.target.mask(model)
         self.regular &= inside
         bond, bridge = model.tie_counts()
         info = np.minimum(1.0, 0.5 * p.literacy + 0.3 * np.minimum(1.0, (bond + bridge) / 5.0) + model.levers.info)
+        n_sessions = int(np.ceil(pr.sessions_per_month))
         for m, _ in self.hosts.items():
             vols = self._host_volunteers(model, m)
             if not len(vols):
@@ -90,17 +91,16 @@ class LanguageCafe(Intervention):
             here = p.municipality == m
             room = pr.capacity - int((self.regular & here).sum())
             cand = np.flatnonzero(inside & here & ~self.regular)
-            comes = cand[rng.random(len(cand)) < pr.join_rate * info[cand]]
+            comes = cand[S.chance(f"{L}.comes", p.key[cand], pr.join_rate * info[cand])]
             if room > 0 and len(comes):
-                self.regular[draw(rng, comes, np.ones(len(comes)), room)] = True
+                self.regular[draw(S, f"{L}.seat", comes, p.key[comes], np.ones(len(comes)), room)] = True
             who = np.flatnonzero(self.regular & here)
             if not len(who):
                 continue
-            sessions = rng.binomial(int(np.ceil(pr.sessions_per_month)), min(1.0, pr.sessions_per_month / max(np.ceil(pr.sessions_per_month), 1)), len(who))
+            sessions = binomial(S, f"{L}.sessions", p.key[who], n_sessions, min(1.0, pr.sessions_per_month / max(n_sessions, 1)))
             model.levers.language_gain[who] += pr.gain_per_session * sessions
-            k = rng.poisson(pr.meetings_per_session * sessions)
-            a = np.repeat(who, k)
-            model.levers.meet(a, vols[rng.integers(0, len(vols), len(a))])
+            talks = poisson(S, f"{L}.talks", p.key[who], pr.meetings_per_session * sessions)
+            meet_random(model, f"{L}.volunteer", who, talks, vols)
             self.spend(pr.nok_per_session * pr.sessions_per_month)
             self.give(who, sessions * pr.session_hours * pr.volunteer_hour_nok / pr.regulars_per_volunteer, cost=False)
             self.visits += int(sessions.sum())

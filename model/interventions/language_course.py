@@ -27,6 +27,8 @@ from model.interventions.base import Intervention
 from model.interventions.common import (
     HOURS_PER_MONTH_PER_WEEKLY_HOUR,
     draw,
+    meet_random,
+    poisson,
     quota,
     volunteers_of,
 )
@@ -72,11 +74,11 @@ class LanguageCourse(Intervention):
         return np.flatnonzero(self.until > self.model.month)
 
     def apply(self, model) -> None:
-        p, pr, rng = model.people, self.params, model.rng
+        p, pr, S, L = model.people, self.params, model.streams, self.stream_prefix
         learners = self.enrolled()
         # drop-out, then course completion
         heavy = (p.work_hours[learners] > pr.heavy_work_hours) & (pr.provider != "employer")
-        drop = rng.random(len(learners)) < pr.dropout_base + pr.dropout_heavy_work * heavy
+        drop = S.chance(f"{L}.dropout", p.key[learners], pr.dropout_base + pr.dropout_heavy_work * heavy)
         self.until[learners[drop]] = -1
         self.dropouts += int(drop.sum())
         # new enrolments: who hears of the course and has time signs up
@@ -89,7 +91,7 @@ class LanguageCourse(Intervention):
         cand = np.flatnonzero(free)
         time_left = np.clip(1.0 - np.maximum(0.0, p.work_hours[cand] - model.params.employment.normal_hours) / 20.0, 0.2, 1.0)
         w = (0.2 + p.literacy[cand] + model.levers.info[cand]) * time_left
-        new = draw(rng, cand, w, quota(rng, pr.seats_per_year))
+        new = draw(S, f"{L}.enrol", cand, p.key[cand], w, quota(S, f"{L}.seats", pr.seats_per_year))
         self.until[new] = model.month + pr.course_months
         self.taken[new] = True
         self.enrolled_total += len(new)
@@ -101,11 +103,9 @@ class LanguageCourse(Intervention):
             for m in np.unique(p.municipality[learners]):
                 vols = volunteers_of(model, kinds, int(m))
                 who = learners[p.municipality[learners] == m]
-                if not len(vols):
-                    continue
-                k = rng.poisson(pr.volunteer_meetings, len(who))
-                a = np.repeat(who, k)
-                model.levers.meet(a, vols[rng.integers(0, len(vols), len(a))])
+                if len(vols):
+                    n_meet = poisson(S, f"{L}.meetings", p.key[who], pr.volunteer_meetings)
+                    meet_random(model, f"{L}.volunteer", who, n_meet, vols)
 
     def idle(self, model) -> None:
         self.until[:] = -1  # the course closes when its funding ends

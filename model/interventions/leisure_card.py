@@ -83,8 +83,12 @@ class LeisureCard(Intervention):
         self.learned[channel] += len(new)
 
     def _inform(self, model) -> None:
-        p, pr, rng = model.people, self.params, model.rng
+        """Households learn of the card. Letters and the municipality's channels draw per
+        household (keyed by household id), word of mouth per tie and outreach per membership
+        (keyed by the persons)."""
+        p, pr, S, L = model.people, self.params, model.streams, self.stream_prefix
         hh_n = model.n_households
+        households = np.arange(hh_n)
         adult = p.age >= 18
         best_norw = np.zeros(hh_n)
         np.maximum.at(best_norw, p.household[adult], p.norwegian[adult])
@@ -94,21 +98,26 @@ class LeisureCard(Intervention):
         months_in = model.month - pr.start_month
         if months_in % 12 == 0:
             read = pr.letter_reach * (1.0 if pr.outreach else best_norw ** 2)
-            self._learn(np.flatnonzero(rng.random(hh_n) < read), "letter")
-        self._learn(np.flatnonzero(rng.random(hh_n) < pr.municipal_reach * model.household_literacy), "municipality")
+            self._learn(np.flatnonzero(S.chance(f"{L}.letter", households, read)), "letter")
+        self._learn(np.flatnonzero(S.chance(f"{L}.municipality", households, pr.municipal_reach * model.household_literacy)),
+                    "municipality")
         # word of mouth along ties, from households using the card to households with school children
         t = model.ties
         ha, hb = p.household[t.a], p.household[t.b]
         using = np.zeros(hh_n, bool)
         using[p.household[self.paid_this_year > 0]] = True
         listens = model.has_school_child & ~self.aware
-        tell = np.concatenate([hb[using[ha] & listens[hb]], ha[using[hb] & listens[ha]]])
-        self._learn(tell[rng.random(len(tell)) < pr.word_of_mouth], "word_of_mouth")
+        to_b, to_a = using[ha] & listens[hb], using[hb] & listens[ha]
+        tell = np.concatenate([hb[to_b], ha[to_a]])
+        listener = np.concatenate([t.b[to_b], t.a[to_a]])
+        teller = np.concatenate([t.a[to_b], t.b[to_a]])
+        self._learn(tell[S.chance(f"{L}.word_of_mouth", p.key[listener], pr.word_of_mouth, p.key[teller])], "word_of_mouth")
         if pr.outreach:
             R = model.roster()
             via = model.orgs.minority[R.org]
-            hh = p.household[R.person[via]]
-            self._learn(hh[rng.random(len(hh)) < pr.outreach_reach], "minority_organisation")
+            told = R.person[via]
+            hear = S.chance(f"{L}.outreach", p.key[told], pr.outreach_reach, model.orgs.key[R.org[via]])
+            self._learn(p.household[told[hear]], "minority_organisation")
 
     def apply(self, model) -> None:
         p, pr = model.people, self.params
@@ -116,7 +125,8 @@ class LeisureCard(Intervention):
             self.paid_this_year[:] = 0.0
         self._inform(model)
         self.card_child = pr.target.mask(model) & self.aware[p.household] & (p.age < 18)
-        model.levers.fee_covers.append(self._cover)
+        if self.card_child.any():  # a card no child holds lowers no fee
+            model.levers.fee_covers.append(self._cover)
 
     def settle(self, model) -> None:
         """Pay this month's share of the fees of card children in fee-charging activities (fees

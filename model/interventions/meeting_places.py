@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
+from model.interventions.common import binomial, poisson
 from model.schema import NOK, InterventionParams, NeighbourhoodNo, P, Target
 from model.state import VOLUNTEER
 
@@ -68,74 +69,82 @@ class MeetingPlaces(Intervention):
         self.partnerships_formed = 0
         self.visits = 0
 
-    def _attendees(self, model, org: int) -> np.ndarray:
+    def _attendees(self, model, org: int, meeting: int) -> np.ndarray:
+        """The office holders and volunteers (or, failing those, any participants) an invited
+        organisation sends to the municipality's ``meeting``-th meeting this month."""
         R = model.roster()
         sl = slice(R.indptr[org], R.indptr[org + 1])
-        people, roles = R.person[sl], R.role[sl]
+        people, roles = R.person[sl].astype(np.int64), R.role[sl]
         top = people[roles >= VOLUNTEER]
         pool = top if len(top) else people
-        k = min(self.params.people_per_organisation, len(pool))
-        return model.rng.choice(pool, k, replace=False).astype(np.int64) if k else np.empty(0, np.int64)
+        first = model.streams.order(f"{self.stream_prefix}.attendee", model.people.key[pool], model.orgs.key[org], meeting)
+        return pool[first[:self.params.people_per_organisation]]
 
-    def _meeting(self, model, m: int) -> None:
-        o, pr, rng, lv = model.orgs, self.params, model.rng, model.levers
+    def _meeting(self, model, m: int, meeting: int) -> None:
+        """The ``meeting``-th arranged meeting of municipality ``m`` this month (the salt of its
+        draws; organisations are keyed by ``orgs.key``, attendees by ``people.key``)."""
+        o, pr, lv, S, L = model.orgs, self.params, model.levers, model.streams, self.stream_prefix
         mine = np.flatnonzero((o.municipality == m) & o.active)
         minority = mine[o.minority[mine]]
         majority = mine[~o.minority[mine]]
         half = pr.organisations_per_meeting // 2
-        mino = rng.choice(minority, min(half, len(minority)), replace=False) if len(minority) else minority
-        majo = rng.choice(majority, min(pr.organisations_per_meeting - len(mino), len(majority)), replace=False)
+        mino = minority[S.order(f"{L}.invite", o.key[minority], meeting)[:half]]
+        majo = majority[S.order(f"{L}.invite", o.key[majority], meeting)[:pr.organisations_per_meeting - len(mino)]]
         invited = np.concatenate([mino, majo]).astype(np.int64)
-        people = [self._attendees(model, int(x)) for x in invited]
+        people = [self._attendees(model, int(x), meeting) for x in invited]
         present = np.concatenate(people) if people else np.empty(0, np.int64)
         from_org = np.repeat(invited, [len(x) for x in people])
         if len(present) > 1:
             # everyone talks with a couple of people from other organisations
             i = np.repeat(np.arange(len(present)), 2)
-            j = rng.integers(0, len(present), len(i))
+            talk = np.tile([0, 1], len(present))  # each attendee's first and second talk
+            j = S.below(f"{L}.talk", model.people.key[present[i]], len(present), o.key[from_org[i]], talk, meeting)
             other = from_org[i] != from_org[j]
             lv.meet(present[i[other]], present[j[other]])
-        gain = mino[rng.random(len(mino)) < pr.link_chance]
+        gain = mino[S.chance(f"{L}.link", o.key[mino], pr.link_chance, meeting)]
         lv.link_boost[gain] *= 1e9  # a linking tie forms this month (see ties.update_links)
-        for x in mino:
-            for y in majo:
-                if rng.random() < pr.partnership_chance:
-                    key = (int(min(x, y)), int(max(x, y)))
-                    if key not in model.org_partners:
-                        model.org_partners.add(key)
-                        self.partnerships_formed += 1
+        x, y = np.repeat(mino, len(majo)), np.tile(majo, len(mino))  # every majority–minority pair
+        starts = S.chance(f"{L}.partnership", o.key[x], pr.partnership_chance, o.key[y], meeting)
+        for a, b in zip(x[starts], y[starts]):
+            pair = (int(min(a, b)), int(max(a, b)))
+            if pair not in model.org_partners:
+                model.org_partners.add(pair)
+                self.partnerships_formed += 1
         self.spend(pr.nok_per_meeting)
         if len(present):
             self.give(present, pr.nok_per_meeting / len(present), cost=False)
         self.meetings_held += 1
 
     def _joint_activities(self, model) -> None:
-        pr, rng, lv = self.params, model.rng, model.levers
-        R = model.roster()
+        """Partnerships lapse or hold a joint activity; draws keyed by the pair's organisations."""
+        pr, lv, S, L = self.params, model.levers, model.streams, self.stream_prefix
+        R, key = model.roster(), model.orgs.key
         for x, y in sorted(model.org_partners):
-            if rng.random() < pr.partnership_decay:
+            if S.uniform(f"{L}.lapse", key[x], key[y]) < pr.partnership_decay:
                 model.org_partners.discard((x, y))
                 continue
-            if rng.random() >= pr.joint_activity_rate or R.size[x] == 0 or R.size[y] == 0:
+            if S.uniform(f"{L}.joint_activity", key[x], key[y]) >= pr.joint_activity_rate or R.size[x] == 0 or R.size[y] == 0:
                 continue
             small, big = (x, y) if R.size[x] <= R.size[y] else (y, x)
-            k = int(rng.binomial(R.size[small], pr.joint_share))
+            k = int(binomial(S, f"{L}.joint_size", key[small], R.size[small], pr.joint_share, key[big]))
             if k == 0:
                 continue
-            a = R.person[R.random_member(np.full(k, small), rng)]
-            b = R.person[R.random_member(np.full(k, big), rng)]
+            n = np.arange(k)
+            a = R.person[R.random_member(np.full(k, small), S.uniform(f"{L}.joint_small", np.full(k, key[small]), key[big], n))]
+            b = R.person[R.random_member(np.full(k, big), S.uniform(f"{L}.joint_big", np.full(k, key[big]), key[small], n))]
             lv.meet(a, b)
 
     def apply(self, model) -> None:
-        pr, rng, lv, p = self.params, model.rng, model.levers, model.people
+        pr, lv, p, S = self.params, model.levers, model.people, model.streams
+        n_meetings = poisson(S, f"{self.stream_prefix}.meetings", np.arange(model.n_municipalities), pr.meetings_per_year / 12.0)
         for m in range(model.n_municipalities):
-            for _ in range(rng.poisson(pr.meetings_per_year / 12.0)):
-                self._meeting(model, m)
+            for meeting in range(n_meetings[m]):
+                self._meeting(model, m, meeting)
         self._joint_activities(model)
         if pr.drop_in_neighbourhoods:
             nbs = [n for n in pr.drop_in_neighbourhoods if n < len(model.nb_municipality)]
             residents = np.flatnonzero(pr.target.mask(model) & np.isin(p.neighbourhood, nbs))
-            visit = residents[rng.random(len(residents)) < pr.visit_rate]
+            visit = residents[S.chance(f"{self.stream_prefix}.visit", p.key[residents], pr.visit_rate)]
             lv.info[visit] = np.minimum(1.0, lv.info[visit] + pr.visit_information)
             lv.link_boost[np.isin(model.orgs.neighbourhood, nbs)] *= pr.drop_in_link_boost
             self.spend(len(nbs) * pr.drop_in_nok_per_year / 12.0)

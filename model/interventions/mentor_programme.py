@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
-from model.interventions.common import Pairs, draw, quota
+from model.interventions.common import Pairs, draw, poisson, quota
 from model.schema import CAPACITY, NOK, InterventionParams, P, Target
 from model.state import KINDS
 
@@ -74,22 +74,23 @@ class MentorProgramme(Intervention):
         self.pairs.grow(n_persons)
 
     def apply(self, model) -> None:
-        p, pr, rng, lv = model.people, self.params, model.rng, model.levers
-        self.pairs.end(model, pr.break_rate * (0.5 if pr.role_training else 1.0))
-        k = quota(rng, pr.pairs_per_year)
+        p, pr, S, L, lv = model.people, self.params, model.streams, self.stream_prefix, model.levers
+        self.pairs.end(model, f"{L}.pairs", pr.break_rate * (0.5 if pr.role_training else 1.0))
+        k = quota(S, f"{L}.places", pr.pairs_per_year)
         if k:
             cand = np.flatnonzero(pr.target.mask(model) & ~self.pairs.in_pair() & ~self.pairs.ever)
             w = np.where(~p.employed[cand], 3.0, 1.0) if pr.prefer_not_employed else np.ones(len(cand))
-            self.formed += self.pairs.form(model, draw(rng, cand, w, k), MENTOR_KINDS, pr.pair_months, pr.match_quality)
+            mentees = draw(S, f"{L}.mentees", cand, p.key[cand], w, k)
+            self.formed += self.pairs.form(model, f"{L}.pairs", mentees, MENTOR_KINDS, pr.pair_months, pr.match_quality)
         pairs = self.pairs
         if not len(pairs):
             return
-        n_meet = rng.poisson(pr.meetings_per_month, len(pairs))
+        n_meet = poisson(S, f"{L}.meetings", p.key[pairs.mentee], pr.meetings_per_month, p.key[pairs.mentor])
         lv.meet(np.repeat(pairs.mentee, n_meet), np.repeat(pairs.mentor, n_meet), np.repeat(1.0 + 3.0 * pairs.quality, n_meet))
         lv.info[pairs.mentee] = np.minimum(1.0, lv.info[pairs.mentee] + pr.information)
         lv.job_finding[pairs.mentee] *= 1.0 + pr.job_leads * pairs.quality
-        if rng.random() < pr.gatherings_per_year / 12.0 and len(pairs) > 1:
-            lv.meet(pairs.mentee, rng.permutation(pairs.mentor))
+        if S.uniform(f"{L}.gathering", 0) < pr.gatherings_per_year / 12.0 and len(pairs) > 1:
+            lv.meet(pairs.mentee, pairs.mentor[S.order(f"{L}.gathering_partner", p.key[pairs.mentor])])
         self.spend(len(pairs) * pr.nok_per_pair_year / 12.0)
         self.give(pairs.mentee, pr.mentor_hours_per_month * pr.mentor_hour_nok, cost=False)
 

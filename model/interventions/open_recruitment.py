@@ -70,10 +70,11 @@ class OpenRecruitment(Intervention):
         self.chosen = False
 
     def apply(self, model) -> None:
-        pr, lv, rng = self.params, model.levers, model.rng
+        pr, lv = self.params, model.levers
         if not self.chosen:
             k = int(round(pr.share_of_organisations * len(self.pool)))
-            self.orgs = np.sort(rng.choice(self.pool, k, replace=False)) if k else self.orgs
+            first = model.streams.order(f"{self.stream_prefix}.organisations", model.orgs.key[self.pool])[:k]
+            self.orgs = np.sort(self.pool[first])
             self.chosen = True
         if not len(self.orgs):
             return

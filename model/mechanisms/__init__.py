@@ -31,7 +31,8 @@ ORDER = (
     ("ladder", ladder.step),
     ("organisations", organisations_mechanism.step),
     ("ties", ties_mechanism.step),
-    ("linking", lambda model: model.municipalities.shuffle_do("step")),
+    # municipalities act on their own organisations only, so their order does not matter
+    ("linking", lambda model: model.municipalities.do("step")),
     ("language", language.step),
     ("trust", trust.step),
 )

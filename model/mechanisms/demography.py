@@ -4,6 +4,7 @@ and migration by origin group (:mod:`model.demography`; rates and sources in doc
 Persons also change as they age, by the same rules the initial population was drawn with
 (:mod:`model.traits`), so that a society renewed by births keeps the profile it started with:
 at 20 young people finish their education and earn by it; after 40 health declines with age.
+Draws come from ``model.streams`` (:mod:`model.streams`), keyed by the persons concerned.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ def finish_education(model, persons: np.ndarray) -> None:
     """At 20, young people's education is drawn as for adults of their group (origin_groups.csv;
     descendants as the population initialiser does), and their wage follows from it. (Drawn at
     birth, the wage of everyone born in the run would keep a child's education: incomes, and with
-    them leisure budgets, would fall for decades.)"""
+    them leisure budgets, would fall for decades.) Drawn from a generator keyed by the persons."""
     if not len(persons):
         return
     p = model.people
+    draw = model.streams.generator("demography.education", p.key[persons])
     profile = np.where(p.background[persons] == MAJORITY, 0, p.origin[persons])
     high = model.origins["share_higher_education"].to_numpy(float)[profile]
-    p.education[persons] = education_for(model.rng, p.background[persons], high)
-    p.wage[persons] = wage_for(model.params, model.rng, p.education[persons], p.background[persons] == IMMIGRANT)
+    p.education[persons] = education_for(draw, p.background[persons], high)
+    p.wage[persons] = wage_for(model.params, draw, p.education[persons], p.background[persons] == IMMIGRANT)

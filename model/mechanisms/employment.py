@@ -27,12 +27,12 @@ def find_probability(model, persons: np.ndarray) -> np.ndarray:
 
 
 def step(model) -> None:
-    p, ep, rng = model.people, model.params.employment, model.rng
+    p, ep, S = model.people, model.params.employment, model.streams
     working_age = (p.age >= 20) & (p.age < ep.retirement_age)
     seekers = np.flatnonzero(working_age & ~p.employed)
-    found = seekers[rng.random(len(seekers)) < find_probability(model, seekers)]
+    found = seekers[S.chance("employment.find", p.key[seekers], find_probability(model, seekers))]
     workers = np.flatnonzero(p.employed)
-    lost = workers[(rng.random(len(workers)) < ep.loss_rate) | ~working_age[workers]]
+    lost = workers[S.chance("employment.lose", p.key[workers], ep.loss_rate) | ~working_age[workers]]
     p.employed[lost] = False
     p.work_hours[lost] = 0.0
     p.workplace[lost] = -1
@@ -40,4 +40,5 @@ def step(model) -> None:
         p.employed[found] = True
         labour = (p.reason[found] == REASONS.index("labour")) & (p.background[found] == IMMIGRANT)
         p.work_hours[found] = np.where(labour, ep.labour_migrant_hours, ep.normal_hours)
-        model.workplaces.assign(p, found, model.params.population.workplace_segregation, rng)
+        model.workplaces.assign(p, found, model.params.population.workplace_segregation,
+                                S.uniform("employment.workplace", p.key[found][:, None], np.arange(2)))

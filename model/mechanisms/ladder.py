@@ -38,23 +38,24 @@ def _set_role(model, persons, cols, role) -> None:
 
 
 def promote(model) -> None:
-    p, lp, rng = model.people, model.params.ladder, model.rng
+    p, lp, S = model.people, model.params.ladder, model.streams
     R = model.roster()
     if not len(R):
         return
     persons, orgs = R.person.astype(np.int64), R.org.astype(np.int64)
+    pk, okey = p.key[persons], model.orgs.key[orgs]   # a membership's draws: its person and organisation
     formal = model.orgs.formal[orgs]
     age = p.age[persons]
     # participant -> member (formal organisations)
     s_lit = np.maximum(0.0, model.orgs.commitment[orgs] - p.literacy[persons])
-    up = (R.role == PARTICIPANT) & formal & (rng.random(len(R)) < lp.member_rate * np.exp(-s_lit))
+    up = (R.role == PARTICIPANT) & formal & S.chance("ladder.member", pk, lp.member_rate * np.exp(-s_lit), okey)
     # member (or informal participant) -> volunteer, when asked by those already doing it
     cand = ((R.role == MEMBER) | ((R.role == PARTICIPANT) & ~formal)) & (age >= 15)
     idx = np.flatnonzero(cand)
     vol = np.zeros(len(R), bool)
     if len(idx):
         s, _ = barriers.score(model, persons[idx], orgs[idx], parts=("language", "time", "literacy", "health"))
-        tie = model.ties.random_neighbour(persons[idx], rng)
+        tie = model.ties.random_neighbour(persons[idx], S.uniform("ladder.asked_by", pk[idx], okey[idx]))
         tie_ok = tie >= 0
         t = np.where(tie_ok, tie, 0)
         same_org_leader = tie_ok & ((p.mem_org[t] == orgs[idx][:, None]) & (p.mem_role[t] >= VOLUNTEER)).any(axis=1)
@@ -62,9 +63,9 @@ def promote(model) -> None:
         # open recruitment: under-represented members are invited to help organise
         under = p.background[persons[idx]] != MAJORITY
         rate = rate * np.where(under, model.levers.invite[orgs[idx]], 1.0) * model.levers.volunteer_ask[orgs[idx]]
-        vol[idx] = rng.random(len(idx)) < rate
+        vol[idx] = S.chance("ladder.volunteer", pk[idx], rate, okey[idx])
     # volunteer -> member (or participant in an informal group)
-    down = (R.role == VOLUNTEER) & (rng.random(len(R)) < lp.volunteer_quit)
+    down = (R.role == VOLUNTEER) & S.chance("ladder.quit", pk, lp.volunteer_quit, okey)
     if up.any():
         _set_role(model, persons[up], R.col[up], MEMBER)
     if vol.any():
@@ -72,14 +73,14 @@ def promote(model) -> None:
     if down.any():
         _set_role(model, persons[down], R.col[down], np.where(formal[down], MEMBER, PARTICIPANT))
     # office terms end
-    end = (R.role == OFFICE) & (rng.random(len(R)) < 1.0 / lp.office_term_months)
+    end = (R.role == OFFICE) & S.chance("ladder.term_ends", pk, 1.0 / lp.office_term_months, okey)
     if end.any():
         _set_role(model, persons[end], R.col[end], VOLUNTEER)
 
 
 def fill_offices(model) -> None:
     """Fill at most one vacant office per organisation per month (self-recruitment)."""
-    p, lp, rng = model.people, model.params.ladder, model.rng
+    p, lp, S = model.people, model.params.ladder, model.streams
     R = model.roster()
     offices = R.counts(len(model.orgs), OFFICE)
     # who could stand at all (vectorised, so organisations without candidates are skipped)
@@ -95,7 +96,8 @@ def fill_offices(model) -> None:
         c_idx = np.flatnonzero(cand)
         holders = members[roles == OFFICE]
         self_rec = model.levers.self_recruitment[o]
-        if len(holders) and rng.random() < (lp.self_recruitment if np.isnan(self_rec) else self_rec):
+        okey = int(model.orgs.key[o])
+        if len(holders) and S.uniform("ladder.self_recruit", okey) < (lp.self_recruitment if np.isnan(self_rec) else self_rec):
             cp = np.repeat(members[c_idx], len(holders))
             hp = np.tile(holders, len(c_idx))
             tied = model.ties.has(cp, hp).reshape(len(c_idx), len(holders)).any(axis=1)
@@ -110,7 +112,7 @@ def fill_offices(model) -> None:
              * model.params.recruitment.homophily ** (1.0 - like_board))
         if not w.sum() > 0:  # homophily 0 and no candidate like the board: the office stays vacant
             continue
-        k = c_idx[rng.choice(len(c_idx), p=w / w.sum())]
+        k = c_idx[S.weighted_sample("ladder.office_pick", p.key[cm], w, 1, okey)[0]]
         picks_p.append(members[k])
         picks_c.append(cols[k])
     if picks_p:
@@ -135,11 +137,11 @@ def record_volunteering(model) -> None:
 def informal_help(model) -> None:
     """Informal help to non-kin, the lowest rung: more likely with more ties and when active
     in organisations (FACTS §1, §4.11)."""
-    p, lp, rng = model.people, model.params.ladder, model.rng
+    p, lp = model.people, model.params.ladder
     deg = model.ties.degree()
     active = (p.mem_role > 0).any(axis=1)
     prob = lp.informal_help_rate * np.minimum(1.0, deg / 4.0) * (1.0 + active) * (p.age >= 16)
-    p.last_help[rng.random(len(p)) < prob] = model.month
+    p.last_help[model.streams.chance("ladder.informal_help", p.key, prob)] = model.month
 
 
 def step(model) -> None:

@@ -76,6 +76,7 @@ def step(model) -> None:
     if not len(R):
         return
     persons, orgs = R.person.astype(np.int64), R.org.astype(np.int64)
-    go = model.rng.random(len(R)) < leave_hazard(model, persons, orgs, R.role)
+    go = model.streams.chance("membership.leave", model.people.key[persons], leave_hazard(model, persons, orgs, R.role),
+                              model.orgs.key[orgs])
     if go.any():
         leave(model, persons[go], R.col[go].astype(np.int64))

@@ -78,15 +78,16 @@ def fold(model) -> np.ndarray:
     return gone
 
 
-def _draws(model, gap: np.ndarray) -> np.ndarray:
-    """Which gaps get a new organisation this month: chance ``found_rate`` per missing one."""
+def _draws(model, stream: str, gap: np.ndarray) -> np.ndarray:
+    """Which gaps get a new organisation this month: chance ``found_rate`` per missing one (each
+    gap — a municipality, or a municipality and origin group — draws from ``stream`` by its index)."""
     rate = model.params.organisations.found_rate
-    return np.flatnonzero(model.rng.random(len(gap)) < np.clip(rate * gap, 0.0, 1.0))
+    return np.flatnonzero(model.streams.chance(stream, np.arange(len(gap)), np.clip(rate * gap, 0.0, 1.0)))
 
 
-def _pick_nb(model, weights: np.ndarray, municipality: int) -> int:
+def _pick_nb(model, stream: str, weights: np.ndarray, municipality: int) -> int:
     w = np.where(model.nb_municipality == municipality, weights + 1e-9, 0.0)
-    return int(model.rng.choice(len(w), p=w / w.sum()))
+    return int(model.streams.weighted_sample(stream, np.arange(len(w)), w, 1, municipality)[0])
 
 
 def _mean_size(model, kind: str) -> float:
@@ -103,15 +104,17 @@ def found_missing(model) -> np.ndarray:
     new: list[np.ndarray] = []
     for k, d in density(model).items():
         have = np.bincount(o.municipality[o.active & (o.kind == k)], minlength=n_mun)
-        muns = _draws(model, mun_pop * d - have)
+        name = f"organisations.found_{KINDS[k]}"
+        muns = _draws(model, name, mun_pop * d - have)
         if len(muns):
-            new.append(found(model, KINDS[k], np.array([_pick_nb(model, nb_pop, m) for m in muns])))
+            new.append(found(model, KINDS[k], np.array([_pick_nb(model, name, nb_pop, m) for m in muns])))
     have = np.bincount(o.municipality[o.active & (o.kind == VOLUNTEER_CENTRE)], minlength=n_mun)
     want = np.array([volunteer_centres(op, x) for x in mun_pop])
-    muns = _draws(model, (want - have).astype(float))
+    name = "organisations.found_volunteer_centre"
+    muns = _draws(model, name, (want - have).astype(float))
     if len(muns):
         mean = _mean_size(model, "volunteer_centre")
-        new.append(found(model, "volunteer_centre", np.array([_pick_nb(model, nb_pop, m) for m in muns]),
+        new.append(found(model, "volunteer_centre", np.array([_pick_nb(model, name, nb_pop, m) for m in muns]),
                          capacity=mean * mun_pop[muns] / op.persons_per_volunteer_centre))
     # minority organisations by (municipality, origin group)
     n_orig = len(model.origins)
@@ -120,10 +123,11 @@ def found_missing(model) -> np.ndarray:
     mine = o.active & (o.kind == MINORITY) & (o.origin > 0)
     have = np.bincount(o.municipality[mine].astype(np.int64) * n_orig + o.origin[mine], minlength=n_mun * n_orig)
     want = np.where(cnt >= op.minority_min_group, np.maximum(1.0, cnt / op.minority_per_immigrants), 0.0)
-    for key in _draws(model, want - have):
+    for key in _draws(model, "organisations.found_minority", want - have):
         m, g = divmod(int(key), n_orig)
         w_nb = np.bincount(p.neighbourhood[imm & (p.origin == g)], minlength=n_nb).astype(float)
-        new.append(found(model, "minority", np.array([_pick_nb(model, w_nb, m)]), origin=g, minority=True,
+        new.append(found(model, "minority", np.array([_pick_nb(model, f"organisations.found_minority_{g}", w_nb, m)]),
+                         origin=g, minority=True,
                          capacity=np.array([_mean_size(model, "minority") * cnt[key] / op.minority_per_immigrants])))
     return np.concatenate(new) if new else np.empty(0, np.int64)
 

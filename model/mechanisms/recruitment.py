@@ -61,7 +61,8 @@ def decide(model, asker: np.ndarray | None, target: np.ndarray, orgs: np.ndarray
     if asker is not None:
         cross = (p.background[asker] == MAJORITY) & (p.background[target] != MAJORITY)
         prob = np.where(cross, prob * (1.0 - rp.minority_declines_majority), prob)
-    return ~blocked & (model.rng.random(len(target)) < prob)
+    # the person's answer to this organisation this month, however they came to it
+    return ~blocked & model.streams.chance("recruitment.accept", p.key[target], prob, model.orgs.key[orgs])
 
 
 def eligible(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
@@ -76,7 +77,7 @@ def eligible(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
 
 
 def ask(model) -> None:
-    p, rp, rng = model.people, model.params.recruitment, model.rng
+    p, rp, S = model.people, model.params.recruitment, model.streams
     R = model.roster()
     if not len(R):
         return
@@ -87,20 +88,23 @@ def ask(model) -> None:
     lv = model.levers
     rate = (rp.ask_rate * np.where(R.role >= VOLUNTEER, rp.volunteer_ask_multiplier, 1.0) * wants_members(model, R)[R.org]
             * lv.ask_boost[R.org] * lv.activity[R.org])
-    fire = can_ask & (rng.random(len(R)) < rate)
+    o = model.orgs
+    # draws of one ask are keyed by the asker and the organisation they ask for
+    fire = can_ask & S.chance("recruitment.ask", p.key[R.person], rate, o.key[R.org])
     asker = R.person[fire].astype(np.int64)
     org = R.org[fire].astype(np.int64)
     if not len(asker):
         return
-    outside = rng.random(len(asker)) < np.minimum(1.0, model.orgs.openness[org] + lv.openness_extra[org])
-    o = model.orgs
-    stranger = np.where(o.citywide[org], random_in_group(model.municipality_groups, o.municipality[org], rng),
-                        random_in_group(model.nb_groups, o.neighbourhood[org], rng))
-    target = np.where(outside, stranger, model.ties.random_neighbour(asker, rng)).astype(np.int64)
+    ak, okey = p.key[asker], o.key[org]
+    outside = S.chance("recruitment.outside", ak, np.minimum(1.0, o.openness[org] + lv.openness_extra[org]), okey)
+    u = S.uniform("recruitment.whom", ak, okey)
+    stranger = np.where(o.citywide[org], random_in_group(model.municipality_groups, o.municipality[org], u),
+                        random_in_group(model.nb_groups, o.neighbourhood[org], u))
+    target = np.where(outside, stranger, model.ties.random_neighbour(asker, u)).astype(np.int64)
     # targeted information (open recruitment): some outside asks go to the under-represented group
     if lv.target_groups is not None:
-        aim = outside & (rng.random(len(asker)) < lv.targeted[org])
-        aimed = random_in_group(lv.target_groups, model.orgs.neighbourhood[org[aim]], rng)
+        aim = outside & S.chance("recruitment.aim", ak, lv.targeted[org], okey)
+        aimed = random_in_group(lv.target_groups, o.neighbourhood[org[aim]], u[aim])
         target[aim] = np.where(aimed >= 0, aimed, target[aim])
     valid = target >= 0
     t = np.where(valid, target, 0)
@@ -110,7 +114,7 @@ def ask(model) -> None:
     # people already active somewhere (or religiously active) are seen and asked more (FACTS §2, §4.11)
     arenas = active_count[t] + p.religious[t]
     keep = keep * np.minimum(1.0, (1.0 + rp.spillover * arenas) / (1.0 + rp.spillover))
-    valid &= outside | (rng.random(len(asker)) < keep)
+    valid &= outside | S.chance("recruitment.keep", ak, keep, okey)
     valid &= eligible(model, np.where(valid, target, -1), org)
     asker, target, org = asker[valid], target[valid], org[valid]
     model.people.last_asked[target] = model.month
@@ -120,52 +124,57 @@ def ask(model) -> None:
 
 def seek(model) -> None:
     """Self-initiated joining by informed people (no one asked)."""
-    p, rp, rng = model.people, model.params.recruitment, model.rng
+    p, rp, S = model.people, model.params.recruitment, model.streams
     n = len(p)
     active = (p.mem_role > 0).any(axis=1)
     indptr, nbr = model.ties.csr()
     active_ties = np.bincount(np.repeat(np.arange(n), np.diff(indptr)), weights=active[nbr], minlength=n)
     info = np.minimum(1.0, 0.3 * p.literacy + 0.7 * np.minimum(1.0, active_ties / 3.0) + model.levers.info)
     free = (p.mem_org < 0).any(axis=1)
-    who = np.flatnonzero(free & (p.age >= 16) & (rng.random(n) < rp.self_join_rate * info))
+    cand = np.flatnonzero(free & (p.age >= 16))
+    who = cand[S.chance("recruitment.seek", p.key[cand], rp.self_join_rate * info[cand])]
     if not len(who):
         return
     org = np.full(len(who), -1, np.int64)
-    u = rng.random(len(who))
+    wk = p.key[who]
+    u = S.uniform("recruitment.seek_way", wk)
     # 1) through an active tie: one of that tie's organisations
-    via = model.ties.random_neighbour(who, rng)
+    via = model.ties.random_neighbour(who, S.uniform("recruitment.seek_tie", wk))
     has_via = (via >= 0) & (u < 0.5)
-    org[has_via] = random_slot_org(model, via[has_via])
+    org[has_via] = random_slot_org(model, via[has_via], S.uniform("recruitment.seek_slot", wk[has_via]))
     # 2) newcomers: their own group's minority organisation first
     newcomer = (p.background[who] != MAJORITY) & (p.years_in_norway[who] < model.params.membership.newcomer_years)
-    first = (org < 0) & newcomer & (rng.random(len(who)) < NEWCOMER_MINORITY_FIRST)
+    first = (org < 0) & newcomer & S.chance("recruitment.seek_own_group", wk, NEWCOMER_MINORITY_FIRST)
+    pick = S.uniform("recruitment.seek_own_org", wk)
     for i in np.flatnonzero(first):
         opts = model.minority_orgs.get((int(p.municipality[who[i]]), int(p.origin[who[i]])))
         if opts:
-            org[i] = opts[rng.integers(len(opts))]
+            org[i] = opts[min(int(pick[i] * len(opts)), len(opts) - 1)]
     # 3) the municipality's channels (linked organisations), reached by those who know where to look
     rest = org < 0
-    channel = rest & (rng.random(len(who)) < p.literacy[who] + model.levers.info[who])
+    channel = rest & S.chance("recruitment.seek_channel", wk, p.literacy[who] + model.levers.info[who])
     linked = model.linked_groups()
-    org[channel] = random_in_group(linked, p.municipality[who[channel]], rng)
+    org[channel] = random_in_group(linked, p.municipality[who[channel]], pick[channel])
     # 4) otherwise an organisation seen near home (or a city-wide one); large ones are seen more
     rest = org < 0
     nb = p.neighbourhood[who[rest]]
-    org[rest] = model.org_places.seen(nb, p.municipality[who[rest]], model.nb_share(nb), rng)
+    org[rest] = model.org_places.seen(nb, p.municipality[who[rest]], model.nb_share(nb), pick[rest])
     ok = eligible(model, np.where(org >= 0, who, -1), np.maximum(org, 0))
     who, org = who[ok], org[ok]
     # an organisation takes in people up to about its typical size (capacity binds for self-joiners too)
-    yes = decide(model, None, who, org) & (rng.random(len(who)) < wants_members(model, model.roster())[org])
+    yes = decide(model, None, who, org) & S.chance("recruitment.taken_in", p.key[who], wants_members(model, model.roster())[org],
+                                                   model.orgs.key[org])
     join(model, who[yes], org[yes], PARTICIPANT)
 
 
-def random_slot_org(model, persons: np.ndarray) -> np.ndarray:
-    """One organisation each person is active in, drawn at random (-1 if none)."""
-    roles = model.people.mem_role[persons]
-    keys = np.where(roles > 0, model.rng.random(roles.shape), -1.0)
-    col = np.argmax(keys, axis=1)
+def random_slot_org(model, persons: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """One organisation each person is active in, drawn uniformly by ``u`` (-1 if none)."""
+    active = model.people.mem_role[persons] > 0
+    n = active.sum(axis=1)
+    k = np.minimum((u * n).astype(np.int64), np.maximum(n - 1, 0))   # the k-th active slot
+    col = np.argmax(np.cumsum(active, axis=1) > k[:, None], axis=1)
     out = model.people.mem_org[persons, col].astype(np.int64)
-    out[keys.max(axis=1, initial=-1.0) < 0] = -1
+    out[n == 0] = -1
     return out
 
 

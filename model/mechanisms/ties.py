@@ -31,21 +31,22 @@ from model.state import VOLUNTEER
 NEW_TIE_STRENGTH = 0.5
 
 
-def _pairs_in_focus(model, members: np.ndarray, keys: np.ndarray, n_groups: int, rate: float):
-    """Each member meets, with chance ``rate``, a random other member of the same group."""
-    rng = model.rng
+def _pairs_in_focus(model, focus: str, members: np.ndarray, keys: np.ndarray, n_groups: int, rate: float):
+    """Each member meets, with chance ``rate``, a random other member of the same group (draws of
+    the stream ``ties.<focus>``, keyed by the member)."""
     if not len(members) or rate <= 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     g = groups(keys, members, n_groups)
-    meet = rng.random(len(members)) < rate
+    pk = model.people.key[members]
+    meet = model.streams.chance(f"ties.{focus}", pk, rate)
     a = members[meet]
-    b = random_in_group(g, keys[meet], rng)
+    b = random_in_group(g, keys[meet], model.streams.uniform(f"ties.{focus}_whom", pk[meet]))
     return a, b
 
 
 def meetings(model) -> tuple[np.ndarray, np.ndarray]:
     """All meetings this month, as (a, b) person pairs, over the six foci."""
-    p, tp, rng = model.people, model.params.ties, model.rng
+    p, tp, S = model.people, model.params.ties, model.streams
     mr = tp.meet_rate
     out_a, out_b = [], []
     # organisations: volunteers and office holders meet more
@@ -53,17 +54,18 @@ def meetings(model) -> tuple[np.ndarray, np.ndarray]:
     if len(R) and mr.get("organisation", 0) > 0:
         rate = (mr["organisation"] * np.where(R.role >= VOLUNTEER, 1.5, 1.0) * model.orgs.meet_factor[R.org]
                 * model.levers.activity[R.org])
-        meet = rng.random(len(R)) < np.minimum(rate, 1.0)
-        e = R.random_member(R.org[meet], rng)
+        pk, okey = p.key[R.person], model.orgs.key[R.org]
+        meet = S.chance("ties.organisation", pk, np.minimum(rate, 1.0), okey)
+        e = R.random_member(R.org[meet], S.uniform("ties.organisation_whom", pk[meet], okey[meet]))
         out_a.append(R.person[meet].astype(np.int64))
         out_b.append(R.person[e].astype(np.int64))
     age = p.age
     everyone = np.flatnonzero(age >= 6)
     n_nb = len(model.nb_municipality)
-    a, b = _pairs_in_focus(model, everyone, p.neighbourhood[everyone], n_nb, mr.get("neighbourhood", 0))
+    a, b = _pairs_in_focus(model, "neighbourhood", everyone, p.neighbourhood[everyone], n_nb, mr.get("neighbourhood", 0))
     out_a.append(a); out_b.append(b)
     workers = np.flatnonzero(p.employed & (p.workplace >= 0))
-    a, b = _pairs_in_focus(model, workers, p.workplace[workers], len(model.workplaces), mr.get("workplace", 0))
+    a, b = _pairs_in_focus(model, "workplace", workers, p.workplace[workers], len(model.workplaces), mr.get("workplace", 0))
     out_a.append(a); out_b.append(b)
     pupils = np.flatnonzero((age >= 6) & (age < 19))
     if len(pupils):
@@ -72,26 +74,26 @@ def meetings(model) -> tuple[np.ndarray, np.ndarray]:
         school = np.where(upper, n_nb + p.municipality[pupils], p.neighbourhood[pupils])
         key = school * 10 + (age[pupils] // 2).astype(np.int64)
         uniq, inv = np.unique(key, return_inverse=True)
-        a, b = _pairs_in_focus(model, pupils, inv, len(uniq), mr.get("school", 0))
+        a, b = _pairs_in_focus(model, "school", pupils, inv, len(uniq), mr.get("school", 0))
         out_a.append(a); out_b.append(b)
     parents = np.flatnonzero((age >= 18) & model.has_school_child[p.household])
-    a, b = _pairs_in_focus(model, parents, p.neighbourhood[parents], n_nb, mr.get("school_parents", 0))
+    a, b = _pairs_in_focus(model, "school_parents", parents, p.neighbourhood[parents], n_nb, mr.get("school_parents", 0))
     out_a.append(a); out_b.append(b)
     # own origin group across the municipality: kin, diaspora and congregation networks (bonding)
     minority = np.flatnonzero((p.background != 0) & (age >= 13))
     key = p.municipality[minority].astype(np.int64) * len(model.origins) + p.origin[minority]
-    a, b = _pairs_in_focus(model, minority, key, model.n_municipalities * len(model.origins), mr.get("community", 0))
+    a, b = _pairs_in_focus(model, "community", minority, key, model.n_municipalities * len(model.origins), mr.get("community", 0))
     out_a.append(a); out_b.append(b)
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
 def triads(model) -> tuple[np.ndarray, np.ndarray]:
     """Friends of friends meet: a person introduces two of their ties to each other."""
-    rng, tp = model.rng, model.params.ties
-    n = len(model.people)
-    deg = model.ties.degree()
-    who = np.flatnonzero((deg >= 2) & (rng.random(n) < tp.triadic_rate))
-    return model.ties.random_neighbour(who, rng).astype(np.int64), model.ties.random_neighbour(who, rng).astype(np.int64)
+    S, tp, key = model.streams, model.params.ties, model.people.key
+    cand = np.flatnonzero(model.ties.degree() >= 2)
+    who = cand[S.chance("ties.triad", key[cand], tp.triadic_rate)]
+    return (model.ties.random_neighbour(who, S.uniform("ties.triad_first", key[who])).astype(np.int64),
+            model.ties.random_neighbour(who, S.uniform("ties.triad_second", key[who])).astype(np.int64))
 
 
 def form_probability(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -103,7 +105,7 @@ def form_probability(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def step(model) -> None:
-    tp, rng = model.params.ties, model.rng
+    tp, key = model.params.ties, model.people.key
     model.ties.decay(tp.decay, tp.drop_below)
     a1, b1 = meetings(model)
     a2, b2 = triads(model)
@@ -117,21 +119,23 @@ def step(model) -> None:
     if not len(a):
         return
     exists = model.ties.has(a, b)
-    new_ok = ~exists & (rng.random(len(a)) < np.minimum(1.0, form_probability(model, a, b) * affinity))
+    # a pair's draw is the same whoever of the two met the other, and through whichever focus
+    lo, hi = np.minimum(key[a], key[b]), np.maximum(key[a], key[b])
+    new_ok = ~exists & model.streams.chance("ties.form", lo, np.minimum(1.0, form_probability(model, a, b) * affinity), hi)
     keep = exists | new_ok
     model.ties.add(a[keep], b[keep], NEW_TIE_STRENGTH, refresh=tp.refresh)
 
 
 def update_links(model, municipality: int, policy: bool) -> None:
     """Linking ties between the municipality and its formal organisations form and lapse."""
-    o, tp, rng = model.orgs, model.params.ties, model.rng
+    o, tp, S = model.orgs, model.params.ties, model.streams
     mine = np.flatnonzero((o.municipality == municipality) & o.active)  # folded organisations have no ties
     if not len(mine):
         return
     rate = tp.link_rate * np.where(o.minority[mine], tp.minority_link_factor, 1.0) * (2.0 if policy else 1.0)
     rate = np.where(o.formal[mine], rate, rate * 0.2) * model.levers.link_boost[mine]
-    gain = ~o.linked[mine] & (rng.random(len(mine)) < rate)
-    lose = o.linked[mine] & (o.kind[mine] != model.volunteer_centre_kind) & (rng.random(len(mine)) < tp.link_decay)
+    gain = ~o.linked[mine] & S.chance("ties.link_gain", o.key[mine], rate)
+    lose = o.linked[mine] & (o.kind[mine] != model.volunteer_centre_kind) & S.chance("ties.link_loss", o.key[mine], tp.link_decay)
     o.linked[mine[gain]] = True
     o.linked[mine[lose]] = False
     if gain.any() or lose.any():

@@ -45,32 +45,33 @@ def enrol_logit(model, children: np.ndarray) -> np.ndarray:
 
 
 def step(model) -> None:
-    p, yp, rng = model.people, model.params.youth, model.rng
+    p, yp, S = model.people, model.params.youth, model.streams
     adult = p.age >= 18
     active = (p.mem_role > 0).any(axis=1)
     model.parent_active = np.bincount(p.household[adult & active], minlength=model.n_households) > 0
     kids = np.flatnonzero((p.age >= yp.start_age) & (p.age < 18) & ~in_activity(model)
                           & (p.mem_org < 0).any(axis=1))
-    kids = kids[rng.random(len(kids)) < yp.enrol_rate]
+    kids = kids[S.chance("youth.try", p.key[kids], yp.enrol_rate)]
     if not len(kids):
         return
     # an activity seen near home or a city-wide one (else anywhere in the municipality); large ones are seen more
     places, nb = model.youth_org_places, p.neighbourhood[kids]
-    org = places.seen(nb, p.municipality[kids], model.nb_share(nb), rng)
+    u = S.uniform("youth.which", p.key[kids])
+    org = places.seen(nb, p.municipality[kids], model.nb_share(nb), u)
     none = org < 0
-    org[none] = weighted_in_group(places.anywhere, model.orgs.size_target, p.municipality[kids[none]], rng)
+    org[none] = weighted_in_group(places.anywhere, model.orgs.size_target, p.municipality[kids[none]], u[none])
     ok = org >= 0
     kids, org = kids[ok], org[ok]
-    go = rng.random(len(kids)) < 1.0 / (1.0 + np.exp(-enrol_logit(model, kids)))
+    go = S.chance("youth.parents_go_ahead", p.key[kids], 1.0 / (1.0 + np.exp(-enrol_logit(model, kids))))
     kids, org = kids[go], org[go]
     spent = barriers.current_fees(model)[kids]
     s, blocked = barriers.score(model, kids, org, include_fee_in=spent, parts=("language", "health", "fee", "fit", "literacy"))
     # the activity takes children up to about its typical size (recruitment.wants_members)
-    yes = ~blocked & (rng.random(len(kids)) < np.exp(-0.5 * s) * wants_members(model, model.roster())[org])
+    yes = ~blocked & S.chance("youth.taken_in", p.key[kids], np.exp(-0.5 * s) * wants_members(model, model.roster())[org])
     joined = join(model, kids[yes], org[yes], PARTICIPANT)
     kids, org = kids[yes][joined], org[yes][joined]
     # a parent comes along (FACTS §4.10)
-    pull = rng.random(len(kids)) < PARENT_PULL
-    parents = model.random_adult_in_household(p.household[kids[pull]])
+    pull = S.chance("youth.parent_comes", p.key[kids], PARENT_PULL)
+    parents = model.random_adult_in_household(p.household[kids[pull]], S.uniform("youth.which_parent", p.key[kids[pull]]))
     ok = parents >= 0
     join(model, parents[ok], org[pull][ok], MEMBER)
