@@ -34,7 +34,7 @@ class ModelPopulation:
         return self.model.streams
 
     def begin_step(self) -> None:
-        """The model sets ``streams.month`` itself (:meth:`model.model.DugnadModel.step`)."""
+        """Nothing to do: setting the model's ``month`` moves ``streams.month`` (:attr:`model.model.DugnadModel.month`)."""
 
     # ------------------------------------------------------------------ persons
     def remove(self, rows: np.ndarray) -> None:
