@@ -83,7 +83,7 @@ class DugnadModel(mesa.Model):
         self.parent_active = np.zeros(self.n_households, bool)
         # sport, culture and humanitarian organisations per inhabitant of each municipality at the
         # start: the density founding restores (model.mechanisms.organisations.density)
-        self.org_density: dict[int, np.ndarray] | None = None
+        self.org_density: dict[int, np.ndarray] | None = None  # kind → municipality × age profile
         economy.step(self)
         self.timings["setup_s"] = time.perf_counter() - t0
         self.observer = Observer(self)

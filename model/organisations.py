@@ -217,8 +217,9 @@ def linked_share(op, kind: str, minority: bool) -> float:
 
 
 def founding_traits(model, kind: str, minority: bool, origin: int, municipality: int,
-                    capacity: float | None, rng: np.random.Generator) -> dict:
-    """The traits of one newly founded organisation. Its age profile and formality are those its
+                    capacity: float | None, rng: np.random.Generator, profile: int | None = None) -> dict:
+    """The traits of one newly founded organisation. Its age profile (unless ``profile`` is given)
+    and formality are those its
     cell (as at the start: municipality, kind, origin group) lacks most against its kind's shares —
     founding refills what folding took away (small informal groups fold more often). Its size is
     the capacity its cell and profile lack (``capacity``, by default the kind's mean size × their
@@ -235,7 +236,8 @@ def founding_traits(model, kind: str, minority: bool, origin: int, municipality:
     have = np.array([np.sum(cell & (o.age_profile == a)) for a in PROFILES])
     n = int(cell.sum()) + 1
     informal = informal_share(op, kind, minority) * n - np.sum(cell & ~o.formal) >= 0.5
-    profile = PROFILES[int(np.argmax(shares * n - have))]
+    if profile is None:
+        profile = PROFILES[int(np.argmax(shares * n - have))]
     same = cell & (o.age_profile == profile)
     m = int(same.sum()) + 1
     mean = float(k["mean_size"])
@@ -360,9 +362,9 @@ def _eligible(p: People, orgs: Orgs, o: int, persons: np.ndarray) -> np.ndarray:
 
 
 def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minority: bool = False,
-          capacity: np.ndarray | None = None) -> np.ndarray:
+          capacity: np.ndarray | None = None, profiles: np.ndarray | None = None) -> np.ndarray:
     """Found new organisations of ``kind``, one in each of ``neighbourhoods`` (of ``origin`` for
-    minority organisations; sized to the ``capacity`` their cell should have, :func:`founding_traits`):
+    minority organisations; of the age ``profiles`` given, else the profile their cell lacks; sized to the ``capacity`` their cell should have, :func:`founding_traits`):
     rows appended to ``model.orgs`` with a board drawn as at the start
     (:func:`found_boards`); every per-organisation store grows (``model.orgs_added``). Returns the
     new organisation ids."""
@@ -377,7 +379,8 @@ def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minori
     rows = []
     for j, nb in enumerate(nbs):
         mun = int(model.nb_municipality[nb])
-        traits = founding_traits(model, kind, minority, origin, mun, None if capacity is None else float(capacity[j]), rng)
+        traits = founding_traits(model, kind, minority, origin, mun, None if capacity is None else float(capacity[j]), rng,
+                                 None if profiles is None else int(profiles[j]))
         rows.append(dict(org_row(op, kinds, kind, int(nb), mun, rng, origin, -1, minority, model.month, traits), key=keys[j]))
     new = orgs_from_rows(rows)
     ids = model.orgs.extend(**{c: getattr(new, c) for c in model.orgs.columns})

@@ -201,3 +201,29 @@ def test_citywide_organisation_asks_strangers_across_the_municipality():
         recruitment.ask(m)
         asked_nb |= set(m.people.neighbourhood[m.people.last_asked == m.month].tolist())
     assert len(asked_nb) == 6
+
+
+def test_childrens_organisations_follow_the_children():
+    """Children's places are founded per child (6–17), the others per inhabitant: when the
+    municipality has more children and no more inhabitants, only children's organisations are
+    founded (docs/demography.md: per inhabitant, children's participation drifted down)."""
+    from model.state import ADULTS_ONLY, ALL_AGES, CHILDREN
+    m = blank_model(2000, organisations={"found_rate": 1.0})
+    orgmech.density(m)
+    assert len(orgmech.found_missing(m)) == 0       # the starting landscape has no gaps
+    p = m.people
+    kids = int(((p.age >= m.params.youth.start_age) & (p.age < 18)).sum())
+    adults = np.flatnonzero((p.age >= 30) & (p.age < 60))[: kids // 2]
+    p.age[adults] = 10                              # half as many children again, same inhabitants
+    n0 = int((m.orgs.active & np.isin(m.orgs.kind, [KINDS.index(k) for k in orgmech.DENSITY_KINDS])
+              & (m.orgs.age_profile == CHILDREN)).sum())
+    new = []
+    for _ in range(12):                             # at most one per kind, profile and month
+        m.month += 1
+        new += list(orgmech.found_missing(m))
+    o, kinds = m.orgs, [KINDS.index(k) for k in orgmech.DENSITY_KINDS]
+    new = np.array(new)[np.isin(m.orgs.kind[new], kinds)]
+    assert len(new) >= 3 and (o.age_profile[new] == CHILDREN).all()
+    assert not np.isin(o.age_profile[new], [ADULTS_ONLY, ALL_AGES]).any()
+    children_orgs = o.active & np.isin(o.kind, kinds) & (o.age_profile == CHILDREN)
+    assert children_orgs.sum() == pytest.approx(n0 * (kids + len(adults)) / kids, abs=len(kinds))  # per child restored

@@ -15,8 +15,13 @@ organisations by and for an origin group, often informal.
 * **Founding.** Each month, per municipality, the gap between the landscape's density and the
   organisations there is filled by chance ``found_rate`` per missing organisation:
 
-  - sport, culture and humanitarian organisations: inhabitants × the municipality's number of that
-    kind per inhabitant at the start, minus the active ones there; in a neighbourhood drawn by population;
+  - sport, culture and humanitarian organisations, by age profile: for children's activities the
+    municipality's children (``youth.start_age``–17) × its number of that kind's children's
+    organisations per child at the start, for all-age and adults-only ones its inhabitants × their
+    number per inhabitant at the start; minus the active ones there; in a neighbourhood drawn by
+    population. Children's places follow the children: with one density per inhabitant, children
+    aged 6–12 grew 5 % per inhabitant over 30 years in the same places and majority children's
+    participation fell 3 points (docs/demography.md);
   - minority organisations of an origin group with at least ``minority_min_group`` persons of
     immigrant background in the municipality: one per ``minority_per_immigrants`` of them (at least
     one), minus the group's active organisations there; in a neighbourhood drawn by where the group
@@ -35,8 +40,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.organisations import found, volunteer_centres
-from model.state import KINDS, MAJORITY, NONE
+from model.organisations import PROFILES, found, volunteer_centres
+from model.state import CHILDREN, KINDS, MAJORITY, NONE
 
 FOLDING_KINDS = np.array([KINDS.index(k) for k in ("sport", "culture", "humanitarian", "minority")])
 DENSITY_KINDS = ("sport", "culture", "humanitarian")
@@ -44,15 +49,30 @@ MINORITY = KINDS.index("minority")
 VOLUNTEER_CENTRE = KINDS.index("volunteer_centre")
 
 
+def served(model) -> np.ndarray:
+    """Per municipality (rows) and age profile (``PROFILES`` columns), the persons an organisation
+    of that profile serves: children ``youth.start_age``–17 for children's activities, all
+    inhabitants otherwise."""
+    p, n_mun = model.people, model.n_municipalities
+    pop = np.bincount(p.municipality, minlength=n_mun).astype(float)
+    kids = (p.age >= model.params.youth.start_age) & (p.age < 18)
+    children = np.bincount(p.municipality[kids], minlength=n_mun).astype(float)
+    return np.stack([children if a == CHILDREN else pop for a in PROFILES], axis=1)
+
+
 def density(model) -> dict[int, np.ndarray]:
-    """Sport, culture and humanitarian organisations per inhabitant of each municipality in the
-    starting landscape (which may differ by municipality, :mod:`model.geography`), taken at the
-    first step, before any organisation has folded."""
+    """Sport, culture and humanitarian organisations of each municipality (rows) and age profile
+    (columns) per person they serve (:func:`served`) in the starting landscape (which may differ by
+    municipality, :mod:`model.geography`), taken at the first step, before any organisation has
+    folded."""
     if model.org_density is None:
         o, n_mun = model.orgs, model.n_municipalities
-        pop = np.maximum(1, np.bincount(model.people.municipality, minlength=n_mun)).astype(float)
-        model.org_density = {KINDS.index(k): np.bincount(o.municipality[(o.kind == KINDS.index(k)) & o.active],
-                                                         minlength=n_mun) / pop for k in DENSITY_KINDS}
+        per = np.maximum(1.0, served(model))
+        model.org_density = {
+            KINDS.index(k): np.stack([np.bincount(o.municipality[(o.kind == KINDS.index(k)) & o.active
+                                                                 & (o.age_profile == a)], minlength=n_mun)
+                                      for a in PROFILES], axis=1) / per
+            for k in DENSITY_KINDS}
     return model.org_density
 
 
@@ -102,12 +122,17 @@ def found_missing(model) -> np.ndarray:
     mun_pop = np.bincount(p.municipality, minlength=n_mun).astype(float)
     nb_pop = np.bincount(p.neighbourhood, minlength=n_nb).astype(float)
     new: list[np.ndarray] = []
+    per = served(model)
     for k, d in density(model).items():
-        have = np.bincount(o.municipality[o.active & (o.kind == k)], minlength=n_mun)
+        mine = o.active & (o.kind == k)
+        have = np.stack([np.bincount(o.municipality[mine & (o.age_profile == a)], minlength=n_mun)
+                         for a in PROFILES], axis=1)
         name = f"organisations.found_{KINDS[k]}"
-        muns = _draws(model, name, mun_pop * d - have)
-        if len(muns):
-            new.append(found(model, KINDS[k], np.array([_pick_nb(model, name, nb_pop, m) for m in muns])))
+        cells = _draws(model, name, (per * d - have).ravel())  # cell = municipality × profile
+        if len(cells):
+            muns, prof = np.divmod(cells, len(PROFILES))
+            new.append(found(model, KINDS[k], np.array([_pick_nb(model, name, nb_pop, m) for m in muns]),
+                             profiles=np.asarray(PROFILES)[prof]))
     have = np.bincount(o.municipality[o.active & (o.kind == VOLUNTEER_CENTRE)], minlength=n_mun)
     want = np.array([volunteer_centres(op, x) for x in mun_pop])
     name = "organisations.found_volunteer_centre"
