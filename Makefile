@@ -17,7 +17,7 @@ run: install
 	$(BIN)/dugnad run scenarios/baseline.toml --force --quiet
 	$(BIN)/dugnad compare scenarios/baseline.toml scenarios/leisure_card_outreach.toml \
 		scenarios/open_recruitment.toml scenarios/language_course.toml \
-		--seeds 4 --persons 3000 --months 60 --horizons 12,60 --quiet
+		--seeds 4 --posterior 4 --persons 3000 --months 60 --horizons 12,60 --quiet
 
 baseline: install
 	$(BIN)/dugnad run scenarios/baseline.toml --force

@@ -8,7 +8,7 @@
                     [--report docs/VALIDATION.md]
     dugnad calibrate [--samples N] [--seeds N] [--persons N] [--workers N] [--out DIR] [--write FILE]
     dugnad sweep EXPERIMENT.toml [--out DIR] [--workers N] [--scheduler ADDRESS]
-    dugnad compare BASELINE.toml SCENARIO.toml... [--seeds N] [--months N] [--persons N] [--horizons 12,60]
+    dugnad compare BASELINE.toml SCENARIO.toml... [--seeds N] [--months N] [--persons N] [--horizons 12,60] [--posterior N]
     dugnad sensitivity [--scenario FILE] [--method morris|sobol] [--n N] [--seeds N] [--indicators a,b]
     dugnad animate SCENARIO.toml --out file.gif [--months N] [--every N] [--persons N] [--seed N]
 
@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--horizons", type=_horizons, help="months to report, comma-separated (default 12,60,120 and the last)")
     cmp_.add_argument("--workers", type=_nonneg_int("workers", 1, MAX_WORKERS), help="worker processes (default: cores)")
     cmp_.add_argument("--scheduler", help="address of an existing Dask scheduler")
+    cmp_.add_argument("--posterior", type=_nonneg_int("posterior", 0, MAX_SEEDS), default=0,
+                      help="also run N parameter sets from the calibration's accepted samples (paired across "
+                           "scenarios) and report intervals with parameter uncertainty (default 0: none)")
     cmp_.add_argument("--out", help="output folder (default runs/compare/<baseline>)")
     cmp_.add_argument("--quiet", action="store_true", help="no progress bar")
     sen = sub.add_parser("sensitivity", help="global sensitivity analysis of the free parameters (SALib)")
@@ -369,6 +372,8 @@ def cmd_compare(args) -> int:
     if args.store:
         if args.baseline or args.scenarios:
             raise DugnadError("compare: give scenario files or --store, not both")
+        if args.posterior:
+            raise DugnadError("compare: --posterior runs new parameter sets; it cannot be used with --store")
         out = check_writable(Path(args.out) if args.out else Path(args.store) / "compare")
         res = compare_store(Path(args.store), args.baseline_name, out)
         print(summary_table(res))
@@ -376,13 +381,15 @@ def cmd_compare(args) -> int:
         return 0
     if not args.baseline or not args.scenarios:
         raise DugnadError("compare: give a baseline and at least one scenario file (or --store DIR)")
+    if args.posterior == 1:
+        raise DugnadError(f"--posterior: must be 0 (none) or from 2 to {MAX_SEEDS} (got 1: one parameter set gives no interval)")
 
     for f in [args.baseline, *args.scenarios]:
         load_scenario(f)  # bad files fail before anything runs
     out = check_writable(Path(args.out) if args.out else Path("runs") / "compare" / name_from_stem(Path(args.baseline).stem))
     out.mkdir(parents=True, exist_ok=True)
     res = compare(args.baseline, args.scenarios, args.seeds, out, args.months, args.persons, args.horizons,
-                  args.workers, args.scheduler, progress=not args.quiet, burn_in=args.burn_in)
+                  args.workers, args.scheduler, progress=not args.quiet, burn_in=args.burn_in, posterior=args.posterior)
     print(summary_table(res))
     print(f"\nReport: {out}/report.html (and report.md, effects.csv, cost_effectiveness.csv, incidence.csv, *.png)")
     return 0

@@ -147,22 +147,30 @@ def test_paired_differences_are_exactly_zero_for_a_copy_of_the_baseline(tmp_path
 
 
 def test_compare_report_has_every_requested_indicator(tmp_path, capsys):
+    """The whole compare path, with parameter uncertainty: the report's first screen, every
+    indicator in the details, the posterior intervals beside the seed ones."""
     out = tmp_path / "cmp"
     assert main(["compare", str(BASELINE), str(ROOT / "scenarios" / "leisure_card.toml"),
                  str(ROOT / "scenarios" / "language_cafe.toml"), "--seeds", "2", "--months", "6", "--persons", "400",
-                 "--burn-in", "12", "--horizons", "3,6", "--workers", "2", "--out", str(out), "--quiet"]) == 0
+                 "--burn-in", "12", "--horizons", "3,6", "--workers", "2", "--out", str(out), "--quiet",
+                 "--posterior", "2"]) == 0
     md = (out / "report.md").read_text()
+    assert md.startswith("# What the measures do after 6 months (month 6), against Baseline")
     from model.experiments.compare import KEY_TIMESERIES
     for _, label in KEY_TIMESERIES:
         assert label in md, label
-    for section in ("## Cost-effectiveness", "## Who the resources reached", "### By income", "NOK per extra participant"):
-        assert section in md
+    for section in ("## How sure: power of this run", "### Parameter uncertainty", "### Cost-effectiveness",
+                    "### Who the resources reached", "NOK per extra participant", "[param. "):
+        assert section in md, section
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 2 and "<table>" in html
+    assert html.count("data:image/png;base64,") == 3 and "class='headline'" in html and "param. " in html
     eff = pd.read_csv(out / "effects.csv")
     assert {"background", "region", "sex", "age_band", "income"} <= set(eff["dimension"])
-    assert set(eff["month"]) == {3, 6}
-    assert "leisure_card" in capsys.readouterr().out
+    assert set(eff["month"]) == {3, 6} and eff["seeds"].max() == 2   # posterior runs are not seed runs
+    pe = pd.read_csv(out / "posterior_effects.csv")
+    assert set(pe["scenario"]) == {"leisure_card", "language_cafe"} and (pe["post_draws"] == 2).all()
+    printed = capsys.readouterr().out
+    assert "Leisure card" in printed and "After 6 months" in printed
 
 
 def test_sensitivity_morris_ranks_every_parameter(tmp_path):

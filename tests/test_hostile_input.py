@@ -256,6 +256,7 @@ def test_a_long_extends_chain_is_refused(tmp_path):
 
 @pytest.mark.parametrize("argv", [
     ["compare", str(BASELINE), str(BASELINE), "--seeds", "100000000"],
+    ["compare", str(BASELINE), str(BASELINE), "--posterior", "100000000"],
     ["validate", "--seeds", "100000000"],
     ["sweep", "experiments/tiny.toml", "--workers", "100000"],
     ["run", str(BASELINE), "--persons", "100000000"],
@@ -266,6 +267,14 @@ def test_counts_are_bounded(capsys, argv):
         main(argv)
     err = capsys.readouterr().err
     assert e.value.code == 2 and "must be from" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["compare", str(BASELINE), str(BASELINE), "--posterior", "1"], "--posterior: must be 0 (none) or from 2"),
+    (["compare", "--store", "runs/nowhere", "--posterior", "3"], "cannot be used with --store"),
+])
+def test_posterior_needs_two_draws_and_new_runs(capsys, argv, says):
+    assert says in one_error(capsys, main(argv))
 
 
 def test_check_of_an_endless_file(capsys):

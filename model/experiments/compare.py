@@ -1,30 +1,34 @@
 """``dugnad compare BASELINE SCENARIO...``: what each intervention changes, for whom, at what cost.
 
-Paired seeds: every scenario runs with the same seeds as the baseline, and a seed fixes the initial
-population (it is built before any intervention draws), so the difference between a scenario and
-the baseline with the same seed isolates the intervention (plus the stochastic divergence that
-follows from it); a scenario identical to the baseline gives differences of exactly zero.
+Paired seeds with common random numbers: every scenario runs with the same seeds as the baseline
+and branches from the same burn-in; every draw is keyed by person (organisation, pair) and month
+(:mod:`model.streams`), so the difference between a scenario and the baseline with the same seed
+is what the intervention changed for the persons it reached and those around them; a scenario
+identical to the baseline gives differences of exactly zero.
 
 For each scenario and horizon (months after burn-in):
 
 * **effects**: per indicator and subgroup, the mean paired difference across seeds with a 90%
-  confidence interval (t distribution over the seed differences);
+  confidence interval (t distribution over the seed differences) and the differences' standard
+  deviation (for the power figures of the report);
 * **cost-effectiveness**: NOK spent up to the horizon per extra participant, per extra volunteer
   and per extra bridging tie (ratio of mean cost to mean effect, 90% bootstrap interval over seeds;
   "–" when the effect's interval includes zero);
 * **incidence**: for each intervention, the share of the NOK its resources reached in each
   household-income group, background and origin region, beside that group's share of the
-  intervention's target population, and beside the group's change in participation.
+  intervention's target population, and beside the group's change in participation;
+* with ``--posterior N``: the headline effects under N parameter sets from the calibration
+  (:mod:`model.experiments.posterior`).
 
-Outputs: ``effects.csv``, ``cost_effectiveness.csv``, ``incidence.csv``, plots (trajectories with
-90% bands; effects by subgroup), ``report.md`` and a self-contained ``report.html``.
+Outputs: ``effects.csv``, ``cost_effectiveness.csv``, ``incidence.csv`` (``posterior_effects.csv``),
+plots, and the report a policymaker reads in one screen, ``report.html`` and ``report.md``
+(:mod:`model.experiments.report`).
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +51,16 @@ KEY_SUBGROUP = ["participation", "volunteer", "office", "bridging_ties", "norweg
 SUBGROUP_DIMENSIONS = ("background", "region", "sex", "age_band", "income")
 
 
+@dataclass
+class Selection:
+    """Some of a store's runs (the seed runs, without the posterior draws), loaded like a store."""
+    store: Store
+    runs: pd.DataFrame
+
+    def load(self, table: str) -> pd.DataFrame:
+        return self.store.load(table, self.runs)
+
+
 def specs_for(files: list[str], seeds: list[int], months: int | None, persons: int | None,
               horizons: list[int] | None, burn_in: int | None = None) -> list[RunSpec]:
     return [s for f in files for s in run_specs_for(f, {}, seeds, months, persons, burn_in, horizons)]
@@ -66,15 +80,19 @@ def _ci(x: np.ndarray, level: float = 0.90) -> tuple[float, float, float]:
 
 
 def paired(values: pd.DataFrame, base: str, keys: list[str]) -> pd.DataFrame:
-    """values: columns scenario, seed, *keys, value → per (scenario ≠ base, keys): mean difference, CI, n."""
+    """values: columns scenario, seed, *keys, value → per (scenario ≠ base, keys): mean difference,
+    its 90% CI, the number of seeds and the standard deviation of the paired differences."""
     piv = values.pivot_table(index=[*keys, "seed"], columns="scenario", values="value", aggfunc="first")
     rows = []
     for sc in [c for c in piv.columns if c != base]:
         d = (piv[sc] - piv[base]).rename("d").reset_index()
         for k, g in d.groupby(keys, sort=False):
-            m, lo, hi = _ci(g["d"].to_numpy(float))
+            x = g["d"].to_numpy(float)
+            m, lo, hi = _ci(x)
+            n = int(np.isfinite(x).sum())
             rows.append({"scenario": sc, **dict(zip(keys, k if isinstance(k, tuple) else (k,))),
-                         "difference": m, "ci90_lo": lo, "ci90_hi": hi, "seeds": int(g["d"].notna().sum())})
+                         "difference": m, "ci90_lo": lo, "ci90_hi": hi, "seeds": n,
+                         "sd": float(np.nanstd(x, ddof=1)) if n >= 2 else float("nan")})
     return pd.DataFrame(rows)
 
 
@@ -203,115 +221,14 @@ def plot_subgroup_effects(eff: pd.DataFrame, path: Path, indicator: str = "parti
     plt.close(fig)
 
 
-# ----------------------------------------------------------------------------- report
-
-def _num(x, digits=3) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.{digits}f}"
-
-
-def md_table(df: pd.DataFrame, cols: list[tuple[str, str]], digits: int = 3) -> str:
-    lines = ["| " + " | ".join(h for _, h in cols) + " |", "|" + "---|" * len(cols)]
-    for r in df.itertuples(index=False):
-        vals = []
-        for c, _ in cols:
-            v = getattr(r, c)
-            vals.append(_num(v, digits) if isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) else str(v))
-        lines.append("| " + " | ".join(vals) + " |")
-    return "\n".join(lines)
-
-
-def headline(eff: pd.DataFrame) -> pd.DataFrame:
-    d = eff[(eff["dimension"] == "background group") & (eff["subgroup"].isin(["immigrant_background", "all"]))].copy()
-    label = dict(KEY_TIMESERIES)
-    d = d[((d["subgroup"] == "immigrant_background") & ~d["indicator"].str.startswith("immigrant_share"))
-          | ((d["subgroup"] == "all") & d["indicator"].str.startswith("immigrant_share"))]
-    d["what"] = d["indicator"].map(label)
-    d["interval"] = [f"{_num(a)} to {_num(b)}" for a, b in zip(d["ci90_lo"], d["ci90_hi"])]
-    return d.sort_values(["scenario", "month", "indicator"])
-
-
-def write_report(out: Path, base: str, scenarios: list[str], eff: pd.DataFrame, ce: pd.DataFrame,
-                 inc: pd.DataFrame, seeds: int, horizons: list[int], plots: list[Path]) -> None:
-    h = headline(eff)
-    parts = [f"# Intervention comparison against `{base}`", "",
-             f"{seeds} paired seeds per scenario; horizons {', '.join(str(x) for x in horizons)} months after the burn-in. "
-             "Differences are scenario minus baseline with the same seed; intervals are 90% confidence intervals "
-             "of the mean difference across seeds. An interval that includes 0 means the model cannot tell the "
-             "effect from chance at this number of seeds.", ""]
-    parts += ["## Effects for persons of immigrant background", "",
-              md_table(h, [("scenario", "scenario"), ("month", "month"), ("what", "indicator"),
-                           ("difference", "difference"), ("interval", "90% CI")]), ""]
-    if len(ce):
-        ce2 = ce.assign(extra_ci=[f"{_num(a, 1)} to {_num(b, 1)}" for a, b in zip(ce["extra_ci90_lo"], ce["extra_ci90_hi"])],
-                        nok_ci=[f"{_num(a)} to {_num(b)}" for a, b in zip(ce["ci90_lo"], ce["ci90_hi"])])
-        parts += ["## Cost-effectiveness", "",
-                  "NOK spent up to the horizon divided by the extra persons (or ties) compared with the baseline; "
-                  "'–' where the extra number's interval includes zero.", "",
-                  md_table(ce2, [("scenario", "scenario"), ("month", "month"), ("measure", "measure"),
-                                 ("cost_nok", "cost (NOK)"), ("extra", "extra (mean)"), ("extra_ci", "90% CI"),
-                                 ("nok_per_unit", "NOK per unit"), ("nok_ci", "90% interval")], 1), ""]
-    if len(inc):
-        parts += ["## Who the resources reached", "",
-                  "Share of each intervention's NOK received by a group, beside the group's share of the people the "
-                  "intervention targets, and the group's change in participation (all ages) at the last horizon.", ""]
-        for dim in ("income", "background", "region"):
-            d = inc[inc["dimension"] == dim]
-            if len(d):
-                parts += [f"### By {dim}", "",
-                          md_table(d, [("scenario", "scenario"), ("intervention", "intervention"), ("group", dim),
-                                       ("nok_share", "share of NOK"), ("eligible_share", "share of target group"),
-                                       ("participation_change", "participation change")]), ""]
-    parts += ["## Effects by subgroup", "", "See `effects.csv` for every indicator, subgroup and horizon.", ""]
-    for p in plots:
-        parts += [f"![{p.stem}]({p.name})", ""]
-    md = "\n".join(parts)
-    (out / "report.md").write_text(md, encoding="utf-8")
-    (out / "report.html").write_text(markdown_to_html(md, out), encoding="utf-8")
-
-
-def markdown_to_html(md: str, folder: Path) -> str:
-    """A small converter for the report's own Markdown (headings, paragraphs, tables, images):
-    images are embedded as base64 so the HTML file stands alone."""
-    body, table = [], []
-
-    def flush():
-        if table:
-            rows = [r.strip().strip("|").split("|") for r in table if not set(r.strip()) <= set("|-")]
-            head, *rest = rows
-            body.append("<table><thead><tr>" + "".join(f"<th>{html.escape(c.strip())}</th>" for c in head) + "</tr></thead><tbody>"
-                        + "".join("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in r) + "</tr>" for r in rest)
-                        + "</tbody></table>")
-            table.clear()
-
-    for line in md.splitlines():
-        if line.startswith("|"):
-            table.append(line)
-            continue
-        flush()
-        if line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{html.escape(line[level:].strip())}</h{level}>")
-        elif line.startswith("!["):
-            name = line[line.index("(") + 1: line.rindex(")")]
-            data = base64.b64encode((folder / name).read_bytes()).decode()
-            body.append(f'<p><img alt="{html.escape(name)}" src="data:image/png;base64,{data}" style="max-width:100%"></p>')
-        elif line.strip():
-            text = html.escape(line).replace("`", "")
-            body.append(f"<p>{text}</p>")
-    flush()
-    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
-             "table{border-collapse:collapse;margin:1em 0;font-size:0.85em}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}"
-             "th{background:#eef}")
-    return f"<!doctype html><html><head><meta charset='utf-8'><title>Dugnad comparison</title><style>{style}</style></head><body>{''.join(body)}</body></html>\n"
-
-
 def compare(baseline: str, scenarios: list[str], seeds: int, out: Path, months: int | None = None,
             persons: int | None = None, horizons: list[int] | None = None, workers: int | None = None,
-            scheduler: str | None = None, progress: bool = True, burn_in: int | None = None) -> dict:
+            scheduler: str | None = None, progress: bool = True, burn_in: int | None = None,
+            posterior: int = 0) -> dict:
+    """Run the baseline and ``scenarios`` on seeds 1..``seeds`` (and, with ``posterior``, on that
+    many parameter sets from the calibration, :mod:`model.experiments.posterior`), then
+    :func:`analyse` them into ``out``."""
+    from model.experiments import posterior as post
     from model.experiments.sweep import run_specs
     from model.scenario import load_scenario
 
@@ -325,27 +242,61 @@ def compare(baseline: str, scenarios: list[str], seeds: int, out: Path, months: 
     if len(names) != len(files):
         from model.errors import DugnadError
         raise DugnadError("compare: two scenario files have the same name; give each scenario a unique `name`")
+    for seed, point in (post.draws(posterior) if posterior else []):
+        specs += [s for f in files for s in run_specs_for(f, point, [seed], months, persons, burn_in, horizons)]
     store = Store(out / "store")
     counts = run_specs(specs, store, workers, scheduler, None, None, progress, desc="compare")
     return {"counts": counts, **analyse(store, names, horizons, seeds, out)}
 
 
+def assumptions(runs: pd.DataFrame) -> dict[str, list[str]]:
+    """Per scenario, what its interventions' effect sizes assume (``Intervention.assumed_effect``,
+    recorded by each run)."""
+    out: dict[str, list[str]] = {}
+    if "assumed" not in runs.columns:
+        return out
+    for sc, a in zip(runs["scenario"], runs["assumed"]):
+        for label, text in (a or {}).items():
+            note = f"{label}: {text}"
+            if note not in out.setdefault(sc, []):
+                out[sc].append(note)
+    return out
+
+
 def analyse(store: Store, names: list[str], horizons: list[int], seeds: int, out: Path) -> dict:
-    """Effects, cost-effectiveness and incidence of ``names[1:]`` against ``names[0]`` in ``store``;
-    writes the CSV files, plots and report into ``out``."""
+    """Effects, cost-effectiveness and incidence of ``names[1:]`` against ``names[0]`` in ``store``
+    (parameter-uncertainty intervals from its posterior runs, if any); writes the CSV files,
+    plots and report into ``out``."""
+    from model.experiments import posterior as post
+    from model.experiments.report import HEADLINE, write_report
+
     base = names[0]
-    eff = effects(store, base, horizons)
-    ce = cost_effectiveness(store, base, horizons)
-    inc = incidence(store, base, eff)
+    runs = store.run_table()
+    runs = runs[runs["status"] == "ok"]
+    drawn = post.is_posterior(runs)
+    point = Selection(store, runs[~drawn])
+    eff = effects(point, base, horizons)
+    ce = cost_effectiveness(point, base, horizons)
+    inc = incidence(point, base, eff)
+    pe = None
+    if drawn.any():
+        ts = store.load("timeseries", runs[drawn])
+        ts = ts[ts["month"].isin(horizons) & ts["indicator"].isin([k for k, *_ in HEADLINE])
+                & ts["group"].isin(["immigrant_background", "all"])]
+        pe = post.effects(ts, base, ["month", "group", "indicator"]).rename(columns={"group": "subgroup"})
     out.mkdir(parents=True, exist_ok=True)
     eff.to_csv(out / "effects.csv", index=False)
     ce.to_csv(out / "cost_effectiveness.csv", index=False)
     inc.to_csv(out / "incidence.csv", index=False)
+    if pe is not None:
+        pe.to_csv(out / "posterior_effects.csv", index=False)
     plots = [out / "trajectories.png", out / "effects_by_subgroup.png"]
-    plot_trajectories(store, names, plots[0])
+    plot_trajectories(point, names, plots[0])
     plot_subgroup_effects(eff, plots[1])
-    write_report(out, base, names[1:], eff, ce, inc, seeds, horizons, plots)
-    return {"effects": eff, "cost_effectiveness": ce, "incidence": inc, "names": names, "horizons": horizons}
+    rep = write_report(out, base, names[1:], eff, ce, inc, seeds, horizons, plots, assumptions(runs), pe,
+                       int(drawn.groupby(runs["seed"]).any().sum()) if drawn.any() else 0)
+    return {"effects": eff, "cost_effectiveness": ce, "incidence": inc, "names": names, "horizons": horizons,
+            "posterior": pe, "report": rep}
 
 
 def compare_store(store_dir: Path, baseline_name: str, out: Path) -> dict:
@@ -371,25 +322,20 @@ def compare_store(store_dir: Path, baseline_name: str, out: Path) -> dict:
 
 
 def summary_table(res: dict) -> str:
-    """The comparison at the last horizon for persons of immigrant background, as text."""
-    eff, last = res["effects"], res["horizons"][-1]
-    show = ["participation", "volunteer", "office", "bridging_ties", "norwegian", "employment", "youth_participation"]
-    short = {"participation": "took part", "volunteer": "volunteer", "office": "office", "bridging_ties": "bridging",
-             "norwegian": "Norwegian", "employment": "employed", "youth_participation": "youth"}
-    d = eff[(eff["month"] == last) & (eff["dimension"] == "background group") & (eff["subgroup"] == "immigrant_background")]
-    ce = res["cost_effectiveness"]
-    lines = [f"Immigrant background, month {last}: difference from {res['names'][0]} (90% CI across paired seeds)",
-             f"{'scenario':32}" + "".join(f"{short[k]:>22}" for k in show) + f"{'NOK/extra participant':>24}"]
+    """What the report's first screen says, as text: its sentences and the headline effects for
+    persons of immigrant background at the last horizon."""
+    from model.experiments.report import HEADLINE, fmt_effect, fmt_interval, title
+
+    head, last = res["report"]["headline"], res["horizons"][-1]
+    d = head[head["subgroup"] == "immigrant_background"]
+    lines = [f"Immigrant background, month {last}: difference from {res['names'][0]} (90% interval; shares in points)",
+             f"{'scenario':30}" + "".join(f"{label:>26}" for _, label, _, _ in HEADLINE)]
     for sc in res["names"][1:]:
-        row = f"{sc:32}"
-        for k in show:
-            r = d[(d["scenario"] == sc) & (d["indicator"] == k)]
-            if len(r):
-                r = r.iloc[0]
-                row += f"{_num(r.difference):>8} [{_num(r.ci90_lo)},{_num(r.ci90_hi)}]".rjust(22)
-            else:
-                row += f"{'–':>22}"
-        c = ce[(ce["scenario"] == sc) & (ce["month"] == last) & (ce["measure"] == "NOK per extra participant")]
-        row += f"{_num(c.iloc[0].nok_per_unit) if len(c) else '–':>24}"
+        row = f"{title(sc)[:29]:30}"
+        for ind, _, _, share in HEADLINE:
+            r = d[(d["scenario"] == sc) & (d["indicator"] == ind)]
+            cell = (f"{fmt_effect(r.difference.iloc[0], share)} ({fmt_interval(r.ci90_lo.iloc[0], r.ci90_hi.iloc[0], share)})"
+                    if len(r) else "–")
+            row += f"{cell:>26}"
         lines.append(row)
-    return "\n".join(lines)
+    return "\n".join(lines + [""] + res["report"]["sentences"])

@@ -149,6 +149,7 @@ def run(spec: RunSpec, indicators: list[str] | None = None, groups: list[str] | 
     info = {"setup_s": setup, "run_s": time.perf_counter() - t0 - setup, "persons_end": len(m.people),
             "branched": state is not None,
             "costs": {iv.label: iv.cost_nok for iv in m.interventions},
-            "interventions": {iv.label: iv.params.type for iv in m.interventions}}
+            "interventions": {iv.label: iv.params.type for iv in m.interventions},
+            "assumed": {iv.label: iv.assumed_effect() for iv in m.interventions if iv.assumed_effect()}}
     return {"tables": {"timeseries": long, "subgroups": pd.concat(sub, ignore_index=True),
                        "incidence": incidence_table(m)}, "info": info}

@@ -54,7 +54,7 @@ def _record(spec: RunSpec, res: dict) -> dict:
             "seed": spec.seed, "params": dict(spec.point), "months": spec.months, "persons": spec.persons,
             "setup_s": info.get("setup_s"), "run_s": info.get("run_s"), "wall_s": res.get("wall_s"),
             "persons_end": info.get("persons_end"), "costs": info.get("costs"),
-            "interventions": info.get("interventions"), "error": res.get("error"),
+            "interventions": info.get("interventions"), "assumed": info.get("assumed"), "error": res.get("error"),
             "traceback": res.get("traceback")}
 
 

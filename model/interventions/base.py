@@ -47,6 +47,12 @@ class Intervention:
     def idle(self, model) -> None:
         """Called in months outside the active window (ending enrolments and the like)."""
 
+    def assumed_effect(self) -> str | None:
+        """What this intervention's effect size assumes where the research gives no effect (the
+        knowledge review calls the effects of mentoring, formalisation's inward turn and
+        co-creation unknown); every comparison report flags it. None: the levers rest on findings."""
+        return None
+
     def settle(self, model) -> None:
         """Called in active months after every intervention has applied (payments that depend on
         other interventions' levers, e.g. fees already waived by a free trial)."""

@@ -84,6 +84,12 @@ class Params(InterventionParams):
 class Grants(Intervention):
     params_class = Params
 
+    def assumed_effect(self) -> str | None:
+        if not self.params.formalisation_support:
+            return None
+        return (f"how far registering turns a group inward (inward_turn = {self.params.inward_turn:g}) is assumed: "
+                "Takle (2014) describes the turn, no study measures its size (FACTS §4.6)")
+
     def __init__(self, model, params: Params):
         super().__init__(model, params)
         n = len(model.orgs)

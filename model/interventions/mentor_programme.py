@@ -61,6 +61,11 @@ MENTOR_KINDS = tuple(KINDS.index(k) for k in ("sport", "culture", "humanitarian"
 class MentorProgramme(Intervention):
     params_class = Params
 
+    def assumed_effect(self) -> str | None:
+        return ("what a mentor does for participation, ties and jobs (meetings, information, job leads, break rate) "
+                "is assumed: the evaluations describe how programmes work, not the size of their effect "
+                "(Bjørnset & Kindt 2019; FACTS §5)")
+
     def __init__(self, model, params: Params):
         super().__init__(model, params)
         self.pairs = Pairs(len(model.people))

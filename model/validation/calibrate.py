@@ -267,6 +267,9 @@ def calibrate(scenario: str, out: Path, write: Path, workers: int | None = None,
         "distance_best_first_stage": float(first["distance"].min()),
         "distance_median_first_stage": float(first["distance"].median()),
         "accepted": int(n_accept), "accepted_ranges": ranges,
+        # the accepted samples themselves: the parameter sets `dugnad compare --posterior` draws from
+        "accepted_samples": [{"sample": int(i), "distance": float(accepted.loc[i, "distance"]),
+                              "parameters": {p: float(acc_params.loc[i, p]) for p in params}} for i in accepted.index],
         "fitted_target_values": {t.id: float(refined.loc[fitted_sample, t.id]) for t in targets if t.id in refined},
     }
     first.to_csv(out / "samples.csv")

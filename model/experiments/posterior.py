@@ -1,0 +1,70 @@
+"""Parameter uncertainty for ``dugnad compare --posterior N``.
+
+The calibration (``dugnad calibrate``, ABC rejection) keeps the parameter sets whose runs came
+closest to the targets: its accepted samples, stored in ``model/data/calibration_summary.json``.
+They stand for the parameter values the data cannot tell apart. ``compare --posterior N`` runs N of
+them (each once, with a seed of its own, the same for every scenario: paired), so each effect is
+measured under N plausible parameter sets; the spread of those N effects holds parameter and seed
+uncertainty together. With N above the number of accepted samples, samples repeat with new seeds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.errors import DugnadError
+
+SUMMARY = Path(__file__).resolve().parents[1] / "data" / "calibration_summary.json"
+FIRST_SEED = 1_000_001  # far from the seed runs' 1..N, so the two kinds of run never share a seed
+
+
+def accepted_samples(path: Path = SUMMARY) -> list[dict[str, float]]:
+    """The calibration's accepted parameter sets (``accepted_samples`` of its summary)."""
+    try:
+        samples = json.loads(Path(path).read_text(encoding="utf-8")).get("accepted_samples")
+    except (OSError, ValueError) as e:
+        raise DugnadError(f"{path}: cannot read the calibration summary ({e}); rerun `dugnad calibrate`") from None
+    if not samples:
+        raise DugnadError(f"{path}: field accepted_samples is missing or empty; --posterior needs the accepted "
+                          "samples of a calibration (rerun `dugnad calibrate --write model/data/calibrated.toml`)")
+    return [dict(s["parameters"]) for s in samples]
+
+
+def draws(n: int, path: Path = SUMMARY) -> list[tuple[int, dict[str, float]]]:
+    """``n`` (seed, parameter set) pairs: the accepted samples in a fixed shuffled order, cycled."""
+    samples = accepted_samples(path)
+    order = np.random.default_rng(0).permutation(len(samples))
+    return [(FIRST_SEED + j, samples[int(order[j % len(samples)])]) for j in range(n)]
+
+
+def is_posterior(runs: pd.DataFrame) -> pd.Series:
+    """Which runs of a store are posterior draws (they carry parameter values)."""
+    cols = [c for c in runs.columns if c.startswith("param:")]
+    return runs[cols].notna().any(axis=1) if cols else pd.Series(False, index=runs.index)
+
+
+def effects(values: pd.DataFrame, base: str, keys: list[str], level: float = 0.90) -> pd.DataFrame:
+    """values: columns scenario, seed (one per draw), *keys, value → per (scenario ≠ base, keys): the
+    mean paired effect over the draws and its prediction interval mean ± t · sd · √(1 + 1/N) (the
+    effect under one more plausible parameter set, with one run's noise), and the share of draws
+    with a positive effect."""
+    from scipy import stats
+
+    piv = values.pivot_table(index=[*keys, "seed"], columns="scenario", values="value", aggfunc="first")
+    rows = []
+    for sc in [c for c in piv.columns if c != base]:
+        d = (piv[sc] - piv[base]).rename("d").reset_index()
+        for k, g in d.groupby(keys, sort=False):
+            x = g["d"].to_numpy(float)
+            x = x[np.isfinite(x)]
+            n = len(x)
+            m = float(x.mean()) if n else float("nan")
+            half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) * math.sqrt(1 + 1 / n)) if n >= 2 else float("nan")
+            rows.append({"scenario": sc, **dict(zip(keys, k)), "post_mean": m, "post_lo": m - half, "post_hi": m + half,
+                         "post_positive": float((x > 0).mean()) if n else float("nan"), "post_draws": n})
+    return pd.DataFrame(rows)
