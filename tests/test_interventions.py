@@ -444,3 +444,25 @@ def test_operating_grants_never_spend_more_than_the_yearly_budget():
         m.month += 1
     assert iv.cost_nok == pytest.approx(300_000.0, rel=1e-6) or iv.cost_nok < 300_000.0
     assert iv.cost_nok > 0
+
+
+def test_organisations_are_chosen_one_per_size_stratum_each_as_likely():
+    """common.by_size: one organisation from each of k equal groups by size, so every seed gets
+    large and small ones; over many draws each is chosen with chance k/n, as in a simple draw."""
+    from model.interventions.common import by_size
+    from model.streams import Streams
+    n, k = 30, 9
+    ids, keys = np.arange(100, 100 + n), np.arange(n) * 7 + 3
+    sizes = np.random.default_rng(0).lognormal(3, 1.3, n)
+    groups = np.array_split(np.argsort(sizes, kind="stable"), k)
+    counts = np.zeros(n)
+    for seed in range(1500):
+        chosen = by_size(Streams(seed), "x", ids, keys, sizes, k)
+        assert len(chosen) == k and (np.diff(chosen) > 0).all()
+        pos = chosen - 100
+        assert all(len(set(pos) & set(g)) == 1 for g in groups)   # one per stratum
+        counts[pos] += 1
+    share = counts / 1500
+    expected = np.concatenate([np.full(len(g), 1 / len(g)) for g in groups])[np.argsort(np.concatenate(groups))]
+    assert np.abs(share - expected).max() < 0.05                  # within sampling error (sd ≤ 0.013)
+    assert expected.mean() == pytest.approx(k / n)

@@ -19,6 +19,19 @@ def draw(streams, name: str, candidates: np.ndarray, keys: np.ndarray, weights: 
     return np.sort(candidates[streams.weighted_sample(name, keys, weights, k)])
 
 
+def by_size(streams, name: str, ids: np.ndarray, keys: np.ndarray, sizes: np.ndarray, k: int) -> np.ndarray:
+    """``k`` of ``ids`` (sorted), one from each of k equal groups by size (smallest first), the one
+    with the lowest uniform of ``name`` in its group: each organisation is as likely to be chosen
+    as in a simple random draw, but every seed gets large and small ones alike (stratified
+    sampling). Organisation sizes are heavy-tailed (§5.5), so a simple draw of 30 % let whether
+    the few largest clubs took part decide most of the effect."""
+    if k <= 0 or not len(ids):
+        return np.empty(0, np.int64)
+    rank = np.lexsort((keys, sizes))
+    u = streams.uniform(name, keys)
+    return np.sort(np.array([ids[g[np.argmin(u[g])]] for g in np.array_split(rank, min(k, len(ids)))]))
+
+
 def quota(streams, name: str, per_year: float) -> int:
     """Whole number of places to fill this month for ``per_year`` a year (random rounding)."""
     x = per_year / 12.0

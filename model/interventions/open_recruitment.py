@@ -8,8 +8,8 @@ volunteers ask people outside their own networks; fill offices outside self-recr
 targeted information; free low-threshold activities for a period; invite under-represented people
 to help organise activities.
 
-A share of the formal organisations of the chosen kinds (drawn once, when the measure starts) takes
-part. In those organisations:
+A share of the formal organisations of the chosen kinds (drawn once, when the measure starts,
+stratified by size: :func:`model.interventions.common.by_size`) takes part. In those organisations:
 
 * ``levers.openness_extra``: askers approach someone outside their own ties (in the
   organisation's neighbourhood) with this much more chance; with ``targeted_share`` of those asks
@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 
 from model.interventions.base import Intervention
+from model.interventions.common import by_size
 from model.roster import groups
 from model.schema import NOK, InterventionParams, P, Target
 from model.state import KINDS
@@ -73,8 +74,8 @@ class OpenRecruitment(Intervention):
         pr, lv = self.params, model.levers
         if not self.chosen:
             k = int(round(pr.share_of_organisations * len(self.pool)))
-            first = model.streams.order(f"{self.stream_prefix}.organisations", model.orgs.key[self.pool])[:k]
-            self.orgs = np.sort(self.pool[first])
+            self.orgs = by_size(model.streams, f"{self.stream_prefix}.organisations", self.pool,
+                                model.orgs.key[self.pool], model.orgs.size_target[self.pool], k)
             self.chosen = True
         if not len(self.orgs):
             return
