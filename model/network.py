@@ -16,6 +16,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from model.roster import lowest_in_segments
+
 
 def _keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a.astype(np.int64) << 32) | b.astype(np.int64)
@@ -119,15 +121,17 @@ class TieStore:
         indptr, _ = self.csr()
         return np.diff(indptr)
 
-    def random_neighbour(self, persons: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """One tie of each person drawn uniformly with that person's uniform ``u`` (-1 for persons
-        without ties)."""
+    def random_neighbour(self, persons: np.ndarray, score) -> np.ndarray:
+        """One tie of each person (-1 for persons without ties), drawn uniformly and keyed by the
+        person and the tie: ``score(rows, neighbours)`` gives a uniform per (row of ``persons``,
+        neighbour) pair (:func:`model.roster.lowest_in_segments`), so a new or lost tie elsewhere in a
+        person's circle moves the choice only if it is the one chosen."""
         indptr, nbr = self.csr()
         persons = np.asarray(persons, np.int64)
         deg = indptr[persons + 1] - indptr[persons]
         out = np.full(len(persons), -1, np.int32)
-        has = deg > 0
-        pick = indptr[persons[has]] + np.minimum((u[has] * deg[has]).astype(np.int64), deg[has] - 1)
+        has = np.flatnonzero(deg > 0)
+        pick = lowest_in_segments(indptr[persons[has]], deg[has], lambda r, i: score(has[r], nbr[i]))
         out[has] = nbr[pick]
         return out
 

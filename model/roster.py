@@ -29,16 +29,46 @@ class Roster:
     def __len__(self) -> int:
         return len(self.person)
 
-    def random_member(self, orgs: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """An entry index of each organisation in ``orgs`` (which must be non-empty), drawn
-        uniformly with the uniforms ``u`` (one per element, :mod:`model.streams`)."""
-        return self.indptr[orgs] + np.minimum((u * self.size[orgs]).astype(np.int64), self.size[orgs] - 1)
+    def random_member(self, orgs: np.ndarray, u: np.ndarray, place: np.ndarray) -> np.ndarray:
+        """An entry index of each organisation in ``orgs`` (which must be non-empty): the first
+        entry at or after the chooser's uniform ``u`` on a circle where each entry sits at its own
+        uniform ``place`` (one per entry, drawn for the month; consistent hashing). A newcomer
+        takes over only the choosers just before its place, and one who leaves passes them to the
+        next: the rest keep their partner whoever joins or leaves. (⌊U · size⌋ moved about half
+        the choices of an organisation when one person joined.) Each entry is chosen with chance
+        equal to its arc, 1/size on average over months."""
+        order = np.lexsort((place, self.org))
+        circle = self.org[order] + place[order]            # organisation o's places in [o, o + 1)
+        at = np.searchsorted(circle, orgs + u)
+        wrap = at >= self.indptr[orgs + 1]
+        return order[np.where(wrap, self.indptr[orgs], at)]
 
     def counts(self, n_orgs: int, min_role: int, mask: np.ndarray | None = None) -> np.ndarray:
         sel = self.role >= min_role
         if mask is not None:
             sel &= mask[self.person]
         return np.bincount(self.org[sel], minlength=n_orgs)
+
+
+def lowest_in_segments(start: np.ndarray, size: np.ndarray, score) -> np.ndarray:
+    """For each row r, the index in ``start[r] : start[r] + size[r]`` (size ≥ 1) with the lowest
+    ``score(rows, indices)`` — one uniform per (chooser, candidate) pair from a keyed stream. Each
+    candidate is equally likely, and a choice changes only if the chosen one leaves or a newcomer
+    scores lower: who else joins or leaves a roster or a circle of friends does not move it. (An
+    index drawn as ⌊U · size⌋ moved for about half the choosers whenever one person joined, so an
+    intervention that changed a few memberships reshuffled the partners of everyone in those
+    organisations: common random numbers for agent–agent choices, as Starsim keys them by pair.)"""
+    start, size = np.asarray(start, np.int64), np.asarray(size, np.int64)
+    if not len(start):
+        return np.empty(0, np.int64)
+    first = np.cumsum(size) - size
+    row = np.repeat(np.arange(len(start)), size)
+    idx = np.arange(int(size.sum())) + np.repeat(start - first, size)
+    s = np.asarray(score(row, idx), np.float64)
+    hit = np.flatnonzero(s == np.repeat(np.minimum.reduceat(s, first), size))
+    r = row[hit]
+    one = np.r_[True, r[1:] != r[:-1]]                  # equal scores in a row: the first
+    return idx[hit[one]]
 
 
 def groups(keys: np.ndarray, members: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -113,6 +113,20 @@ class Streams:
         u *= _TO_UNIT
         return u if np.ndim(keys) or any(np.ndim(x) for x in salt) else float(u[0])
 
+    def pairs(self, name: str, keys, *salt):
+        """Draws for a chooser and each candidate: returns ``draw(rows, others)``, equal to
+        ``uniform(name, keys[rows], *(s[rows] for s in salt), others)`` but with the choosers' part
+        hashed once (a chooser usually faces many candidates, :func:`model.roster.lowest_in_segments`)."""
+        h = hash_keys(self._base(name), self.month, keys, *salt)
+
+        def draw(rows, others) -> np.ndarray:
+            with np.errstate(over="ignore"):
+                out = h[rows] ^ (_as_u64(others) + np.uint64(_GOLDEN))
+                _mix(out)
+            out >>= np.uint64(11)
+            return out.astype(np.float64) * _TO_UNIT
+        return draw
+
     def chance(self, name: str, keys, p, *salt) -> np.ndarray:
         """True with probability ``p`` (scalar or per key)."""
         return self.uniform(name, keys, *salt) < p

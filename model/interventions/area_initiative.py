@@ -117,7 +117,8 @@ class AreaInitiative(Intervention):
                 other = area[S.below(f"{L}.premises_org", keys, len(area), salt)]
                 ok = (other != R.org[meet]) & (R.size[other] > 0)
                 u = S.uniform(f"{L}.premises_partner", keys[ok], salt[ok])
-                lv.meet(R.person[meet[ok]], R.person[R.random_member(other[ok], u)])
+                place = S.uniform(f"{L}.premises_place", p.key[R.person], o.key[R.org])
+                lv.meet(R.person[meet[ok]], R.person[R.random_member(other[ok], u, place)])
         active = np.unique(R.person[in_area]).astype(np.int64)
         budget = pr.nok_per_year / 12.0
         self.spend(budget)

@@ -130,8 +130,9 @@ class MeetingPlaces(Intervention):
             if k == 0:
                 continue
             n = np.arange(k)
-            a = R.person[R.random_member(np.full(k, small), S.uniform(f"{L}.joint_small", np.full(k, key[small]), key[big], n))]
-            b = R.person[R.random_member(np.full(k, big), S.uniform(f"{L}.joint_big", np.full(k, key[big]), key[small], n))]
+            place = S.uniform(f"{L}.joint_place", model.people.key[R.person], key[R.org])
+            a = R.person[R.random_member(np.full(k, small), S.uniform(f"{L}.joint_small", np.full(k, key[small]), key[big], n), place)]
+            b = R.person[R.random_member(np.full(k, big), S.uniform(f"{L}.joint_big", np.full(k, key[big]), key[small], n), place)]
             lv.meet(a, b)
 
     def apply(self, model) -> None:

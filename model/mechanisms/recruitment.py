@@ -100,7 +100,10 @@ def ask(model) -> None:
     u = S.uniform("recruitment.whom", ak, okey)
     stranger = np.where(o.citywide[org], random_in_group(model.municipality_groups, o.municipality[org], u),
                         random_in_group(model.nb_groups, o.neighbourhood[org], u))
-    target = np.where(outside, stranger, model.ties.random_neighbour(asker, u)).astype(np.int64)
+    target = stranger.astype(np.int64)
+    inside = np.flatnonzero(~outside)
+    draw = S.pairs("recruitment.whom_tie", ak[inside], okey[inside])
+    target[inside] = model.ties.random_neighbour(asker[inside], lambda r, b: draw(r, p.key[b]))
     # targeted information (open recruitment): some outside asks go to the under-represented group
     if lv.target_groups is not None:
         aim = outside & S.chance("recruitment.aim", ak, lv.targeted[org], okey)
@@ -139,7 +142,8 @@ def seek(model) -> None:
     wk = p.key[who]
     u = S.uniform("recruitment.seek_way", wk)
     # 1) through an active tie: one of that tie's organisations
-    via = model.ties.random_neighbour(who, S.uniform("recruitment.seek_tie", wk))
+    draw = S.pairs("recruitment.seek_tie", wk)
+    via = model.ties.random_neighbour(who, lambda r, b: draw(r, p.key[b]))
     has_via = (via >= 0) & (u < 0.5)
     org[has_via] = random_slot_org(model, via[has_via], S.uniform("recruitment.seek_slot", wk[has_via]))
     # 2) newcomers: their own group's minority organisation first

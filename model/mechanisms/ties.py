@@ -56,7 +56,8 @@ def meetings(model) -> tuple[np.ndarray, np.ndarray]:
                 * model.levers.activity[R.org])
         pk, okey = p.key[R.person], model.orgs.key[R.org]
         meet = S.chance("ties.organisation", pk, np.minimum(rate, 1.0), okey)
-        e = R.random_member(R.org[meet], S.uniform("ties.organisation_whom", pk[meet], okey[meet]))
+        e = R.random_member(R.org[meet], S.uniform("ties.organisation_whom", pk[meet], okey[meet]),
+                            S.uniform("ties.organisation_place", pk, okey))
         out_a.append(R.person[meet].astype(np.int64))
         out_b.append(R.person[e].astype(np.int64))
     age = p.age
@@ -92,8 +93,10 @@ def triads(model) -> tuple[np.ndarray, np.ndarray]:
     S, tp, key = model.streams, model.params.ties, model.people.key
     cand = np.flatnonzero(model.ties.degree() >= 2)
     who = cand[S.chance("ties.triad", key[cand], tp.triadic_rate)]
-    return (model.ties.random_neighbour(who, S.uniform("ties.triad_first", key[who])).astype(np.int64),
-            model.ties.random_neighbour(who, S.uniform("ties.triad_second", key[who])).astype(np.int64))
+    def pick(name: str) -> np.ndarray:
+        draw = S.pairs(name, key[who])
+        return model.ties.random_neighbour(who, lambda r, b: draw(r, key[b])).astype(np.int64)
+    return pick("ties.triad_first"), pick("ties.triad_second")
 
 
 def form_probability(model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
