@@ -115,7 +115,7 @@ def test_sentences_claim_exactly_the_effects_whose_interval_excludes_zero(values
     for (g, k), (verb, value, interval) in said.items():
         d, h = effects[("measure", g, k)]
         assert verb == ("raises" if d > 0 else "lowers")
-        assert value == fmt_effect(abs(d), SHARE[k], False)
+        assert value == fmt_effect(abs(d), SHARE[k], False, True)
         assert interval == fmt_interval(d - h, d + h, SHARE[k])
     if not clear:
         assert "cannot tell" in text
@@ -125,7 +125,9 @@ def test_sentences_claim_exactly_the_effects_whose_interval_excludes_zero(values
 def test_an_interval_that_excludes_zero_never_prints_zero():
     assert fmt_interval(0.0002, 0.003, True) == "0.02 to 0.3"
     assert fmt_interval(-0.004, -0.0003, True) == "−0.4 to −0.03"
-    assert fmt_effect(-0.0004, False) == "−0.0004" and fmt_effect(0.0, True) == "+0.0"
+    assert fmt_interval(0.0000996, 0.003, True) == "0.01 to 0.3"
+    assert fmt_interval(-0.0000006, 0.00012, False) == "−0.000 to 0.000"   # includes zero: plain rounding
+    assert fmt_effect(-0.0004, False, keep=True) == "−0.0004" and fmt_effect(0.0, True) == "+0.0"
     assert fmt_nok(123_456.0) == "120,000" and fmt_nok(float("nan")) == "–" and fmt_nok(7.26) == "7.3"
 
 

@@ -336,6 +336,6 @@ def summary_table(res: dict) -> str:
             r = d[(d["scenario"] == sc) & (d["indicator"] == ind)]
             cell = (f"{fmt_effect(r.difference.iloc[0], share)} ({fmt_interval(r.ci90_lo.iloc[0], r.ci90_hi.iloc[0], share)})"
                     if len(r) else "–")
-            row += f"{cell:>26}"
+            row += f" {cell:>25}"
         lines.append(row)
     return "\n".join(lines + [""] + res["report"]["sentences"])

@@ -39,16 +39,16 @@ LOW_INCOME = "deciles 1-3"
 
 # ----------------------------------------------------------------------------- numbers
 
-def fmt_effect(x: float, share: bool, signed: bool = True) -> str:
+def fmt_effect(x: float, share: bool, signed: bool = True, keep: bool = False) -> str:
     """Shares as percentage points with one decimal, ties per adult with two (three when small);
-    a value that would round to zero keeps one significant figure, so an interval that excludes
-    zero never prints as ending at 0."""
+    with ``keep``, a value that would round to zero keeps one significant figure (so an interval
+    that excludes zero never prints as ending at 0)."""
     if x is None or not np.isfinite(x):
         return "–"
     v = 100 * x if share else x
     digits = 1 if share else (2 if abs(v) >= 0.1 else 3)
-    if v != 0 and round(v, digits) == 0:
-        digits = -int(math.floor(math.log10(abs(v))))
+    if keep and v != 0 and round(v, digits) == 0:
+        digits = -int(math.floor(math.log10(float(f"{abs(v):.1g}"))))
     s = f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}"
     return s.replace("-", "−")
 
@@ -56,7 +56,8 @@ def fmt_effect(x: float, share: bool, signed: bool = True) -> str:
 def fmt_interval(lo: float, hi: float, share: bool) -> str:
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "–"
-    return f"{fmt_effect(lo, share, False)} to {fmt_effect(hi, share, False)}"
+    keep = excludes_zero(lo, hi)
+    return f"{fmt_effect(lo, share, False, keep)} to {fmt_effect(hi, share, False, keep)}"
 
 
 def fmt_nok(x: float) -> str:
@@ -171,7 +172,7 @@ def _clauses(d: pd.DataFrame, unit_of: dict) -> str:
         for k, r in enumerate(rows.itertuples()):
             w, share = unit_of[r.indicator]
             ci = fmt_interval(r.ci90_lo, r.ci90_hi, share)
-            items.append(f"{w} by {fmt_effect(abs(r.difference), share, False)}{' points' if share else ''} "
+            items.append(f"{w} by {fmt_effect(abs(r.difference), share, False, True)}{' points' if share else ''} "
                          f"({'90% interval ' if not out and k == 0 else ''}{ci})")
         if items:
             out.append(f"{verb} " + (", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]))
