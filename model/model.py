@@ -81,8 +81,9 @@ class DugnadModel(mesa.Model):
         self.municipalities = self.agents_by_type[Municipality]
         self.interventions = build_interventions(self, scenario.interventions)
         self.parent_active = np.zeros(self.n_households, bool)
-        # sport, culture and humanitarian organisations per inhabitant of each municipality at the
-        # start: the density founding restores (model.mechanisms.organisations.density)
+        # sport, culture and humanitarian organisations per person served (children's activities
+        # per child, the others per inhabitant) at the start: the density founding restores
+        # (model.mechanisms.organisations.density)
         self.org_density: dict[int, np.ndarray] | None = None  # kind → municipality × age profile
         economy.step(self)
         self.timings["setup_s"] = time.perf_counter() - t0

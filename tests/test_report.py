@@ -126,7 +126,7 @@ def test_an_interval_that_excludes_zero_never_prints_zero():
     assert fmt_interval(0.0002, 0.003, True) == "0.02 to 0.3"
     assert fmt_interval(-0.004, -0.0003, True) == "−0.4 to −0.03"
     assert fmt_interval(0.0000996, 0.003, True) == "0.01 to 0.3"
-    assert fmt_interval(-0.0000006, 0.00012, False) == "−0.000 to 0.000"   # includes zero: plain rounding
+    assert fmt_interval(-0.0000006, 0.00012, False) == "0.000 to 0.000"    # includes zero: plain rounding, no −0
     assert fmt_effect(-0.0004, False, keep=True) == "−0.0004" and fmt_effect(0.0, True) == "+0.0"
     assert fmt_nok(123_456.0) == "120,000" and fmt_nok(float("nan")) == "–" and fmt_nok(7.26) == "7.3"
 
@@ -198,3 +198,14 @@ def test_assumptions_are_collected_per_scenario_from_the_runs():
     from model.experiments.compare import assumptions
     runs = pd.DataFrame({"scenario": ["base", "m", "m"], "assumed": [None, {"mentors": "assumed"}, {"mentors": "assumed"}]})
     assert assumptions(runs) == {"m": ["mentors: assumed"]}
+
+
+def test_power_says_when_more_seeds_than_anyone_runs_would_be_needed():
+    from model.experiments.report import MAX_SEEDS, fmt_seeds
+    _, need = power(1.0, 10, 1e-6)
+    assert need == MAX_SEEDS + 1 and fmt_seeds(need) == "> 100,000" and fmt_seeds(math.inf) == "–"
+
+
+def test_posterior_runs_are_told_apart_by_their_seeds():
+    runs = pd.DataFrame({"seed": [1, 2, post.FIRST_SEED, post.FIRST_SEED + 3], "param:x": [0.1, 0.1, 0.2, np.nan]})
+    assert post.is_posterior(runs).tolist() == [False, False, True, True]

@@ -246,7 +246,7 @@ def compare(baseline: str, scenarios: list[str], seeds: int, out: Path, months: 
         specs += [s for f in files for s in run_specs_for(f, point, [seed], months, persons, burn_in, horizons)]
     store = Store(out / "store")
     counts = run_specs(specs, store, workers, scheduler, None, None, progress, desc="compare")
-    return {"counts": counts, **analyse(store, names, horizons, seeds, out)}
+    return {"counts": counts, **analyse(store, names, horizons, seeds, out, {s.run_id for s in specs})}
 
 
 def assumptions(runs: pd.DataFrame) -> dict[str, list[str]]:
@@ -263,16 +263,20 @@ def assumptions(runs: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-def analyse(store: Store, names: list[str], horizons: list[int], seeds: int, out: Path) -> dict:
+def analyse(store: Store, names: list[str], horizons: list[int], seeds: int, out: Path,
+            run_ids: set[str] | None = None) -> dict:
     """Effects, cost-effectiveness and incidence of ``names[1:]`` against ``names[0]`` in ``store``
-    (parameter-uncertainty intervals from its posterior runs, if any); writes the CSV files,
+    (only the runs ``run_ids`` if given: a store reused by an earlier comparison may hold others;
+    parameter-uncertainty intervals from its posterior runs, if any); writes the CSV files,
     plots and report into ``out``."""
     from model.experiments import posterior as post
     from model.experiments.report import HEADLINE, write_report
 
     base = names[0]
     runs = store.run_table()
-    runs = runs[runs["status"] == "ok"]
+    runs = runs[(runs["status"] == "ok") & runs["scenario"].isin(names)]
+    if run_ids is not None:
+        runs = runs[runs["run_id"].isin(run_ids)]
     drawn = post.is_posterior(runs)
     point = Selection(store, runs[~drawn])
     eff = effects(point, base, horizons)
@@ -317,7 +321,8 @@ def compare_store(store_dir: Path, baseline_name: str, out: Path) -> dict:
                           "compare needs one run per scenario and seed")
     horizons = sorted(set(store.load("subgroups")["month"]))
     names = [baseline_name, *[n for n in names if n != baseline_name]]
-    seeds = int(runs.groupby("scenario")["seed"].nunique().min())
+    from model.experiments.posterior import is_posterior
+    seeds = int(runs[~is_posterior(runs)].groupby("scenario")["seed"].nunique().min())
     return analyse(store, names, horizons, seeds, out)
 
 
@@ -334,7 +339,8 @@ def summary_table(res: dict) -> str:
         row = f"{title(sc)[:29]:30}"
         for ind, _, _, share in HEADLINE:
             r = d[(d["scenario"] == sc) & (d["indicator"] == ind)]
-            cell = (f"{fmt_effect(r.difference.iloc[0], share)} ({fmt_interval(r.ci90_lo.iloc[0], r.ci90_hi.iloc[0], share)})"
+            cell = (f"{fmt_effect(r.difference.iloc[0], share, keep=bool(r.clear.iloc[0]))} "
+                    f"({fmt_interval(r.ci90_lo.iloc[0], r.ci90_hi.iloc[0], share)})"
                     if len(r) else "–")
             row += f" {cell:>25}"
         lines.append(row)

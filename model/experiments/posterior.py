@@ -43,9 +43,9 @@ def draws(n: int, path: Path = SUMMARY) -> list[tuple[int, dict[str, float]]]:
 
 
 def is_posterior(runs: pd.DataFrame) -> pd.Series:
-    """Which runs of a store are posterior draws (they carry parameter values)."""
-    cols = [c for c in runs.columns if c.startswith("param:")]
-    return runs[cols].notna().any(axis=1) if cols else pd.Series(False, index=runs.index)
+    """Which runs of a store are posterior draws: those with a seed from ``FIRST_SEED`` on (a
+    sweep's parameter points are not: they keep their seeds 1..N)."""
+    return runs["seed"].astype("int64") >= FIRST_SEED
 
 
 def effects(values: pd.DataFrame, base: str, keys: list[str], level: float = 0.90) -> pd.DataFrame:

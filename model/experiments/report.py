@@ -31,9 +31,7 @@ HEADLINE = [("participation", "took part", "adults taking part", True),
             ("youth_participation", "youth", "youth (13–19) taking part", True)]
 GROUPS = [("immigrant_background", "immigrant background", "persons of immigrant background"),
           ("all", "everyone", "everyone")]
-NOK_MEASURES = [("NOK per extra participant", "NOK per extra participant"),
-                ("NOK per extra volunteer", "NOK per extra volunteer"),
-                ("NOK per extra bridging tie", "NOK per extra bridging tie")]
+NOK_MEASURES = ["NOK per extra participant", "NOK per extra volunteer", "NOK per extra bridging tie"]
 LOW_INCOME = "deciles 1-3"
 
 
@@ -49,6 +47,8 @@ def fmt_effect(x: float, share: bool, signed: bool = True, keep: bool = False) -
     digits = 1 if share else (2 if abs(v) >= 0.1 else 3)
     if keep and v != 0 and round(v, digits) == 0:
         digits = -int(math.floor(math.log10(float(f"{abs(v):.1g}"))))
+    if round(v, digits) == 0:
+        v = 0.0                                        # no "−0.0"
     s = f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}"
     return s.replace("-", "−")
 
@@ -57,7 +57,7 @@ def fmt_interval(lo: float, hi: float, share: bool) -> str:
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "–"
     keep = excludes_zero(lo, hi)
-    return f"{fmt_effect(lo, share, False, keep)} to {fmt_effect(hi, share, False, keep)}"
+    return f"{fmt_effect(lo, share, signed=False, keep=keep)} to {fmt_effect(hi, share, signed=False, keep=keep)}"
 
 
 def fmt_nok(x: float) -> str:
@@ -99,7 +99,8 @@ def power(sd: float, n: int, observed: float, level: float = 0.90, target: float
     """For a mean of ``n`` paired differences with standard deviation ``sd``: the smallest effect
     a two-sided test at 1 − ``level`` would detect with probability ``target``
     ((t₁₋α/₂ + t_power) · sd / √n, t with n − 1 degrees of freedom), and the number of seeds that
-    would detect ``observed`` with that probability (infinite for an observed effect of 0)."""
+    would detect ``observed`` with that probability (infinite for an observed effect of 0;
+    ``MAX_SEEDS`` + 1 when more than ``MAX_SEEDS`` would be needed)."""
     from scipy import stats
 
     if n < 2 or not np.isfinite(sd):
@@ -112,7 +113,7 @@ def power(sd: float, n: int, observed: float, level: float = 0.90, target: float
         return mde, float("inf")
     z = stats.norm.ppf(0.5 + level / 2) + stats.norm.ppf(target)
     if z * sd > abs(observed) * math.sqrt(MAX_SEEDS):
-        return mde, float("inf")
+        return mde, float(MAX_SEEDS + 1)              # printed as "> 100,000"
     m = max(2, int((z * sd / abs(observed)) ** 2))
     while k(m) * sd / math.sqrt(m) > abs(observed):
         m += 1
@@ -125,6 +126,10 @@ def headline_table(eff: pd.DataFrame, month: int, post: pd.DataFrame | None = No
     """Per scenario, headline indicator and group (immigrant background, everyone) at ``month``:
     the effect, its 90% interval, the power figures and (with ``post``) the interval that adds
     parameter uncertainty."""
+    from model.errors import DugnadError
+
+    if eff.empty:
+        raise DugnadError("compare: no paired seed runs of the baseline and a scenario to compare")
     keys = [k for k, *_ in HEADLINE]
     d = eff[(eff["month"] == month) & (eff["dimension"] == "background group")
             & eff["indicator"].isin(keys) & eff["subgroup"].isin([g for g, *_ in GROUPS])].copy()
@@ -172,7 +177,7 @@ def _clauses(d: pd.DataFrame, unit_of: dict) -> str:
         for k, r in enumerate(rows.itertuples()):
             w, share = unit_of[r.indicator]
             ci = fmt_interval(r.ci90_lo, r.ci90_hi, share)
-            items.append(f"{w} by {fmt_effect(abs(r.difference), share, False, True)}{' points' if share else ''} "
+            items.append(f"{w} by {fmt_effect(abs(r.difference), share, signed=False, keep=True)}{' points' if share else ''} "
                          f"({'90% interval ' if not out and k == 0 else ''}{ci})")
         if items:
             out.append(f"{verb} " + (", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]))
@@ -309,7 +314,7 @@ STYLE = ("body{font-family:system-ui,sans-serif;max-width:1280px;margin:0.6em au
 
 def _cell(r: pd.Series, share: bool) -> tuple[str, str, str]:
     """(markdown text, html text, css class) of one headline effect."""
-    eff = fmt_effect(r["difference"], share)
+    eff = fmt_effect(r["difference"], share, keep=bool(r["clear"]))
     ci = fmt_interval(r["ci90_lo"], r["ci90_hi"], share)
     cls = ("up" if r["difference"] > 0 else "down") if r["clear"] else ""
     md = f"{eff} ({ci})"
@@ -333,13 +338,13 @@ def first_screen(doc: Doc, base: str, scenarios: list[str], head: pd.DataFrame, 
              + (f" 'param.': the interval with parameter uncertainty ({posterior} parameter sets from the calibration)."
                 if posterior else ""), cls="lead")
     said = sentences(head, money, month, scenarios, assumed)
-    header = ["scenario", "for"] + [lab for _, lab, _, _ in HEADLINE] + [lab for _, lab in NOK_MEASURES] + \
+    header = ["scenario", "for"] + [lab for _, lab, _, _ in HEADLINE] + NOK_MEASURES + \
              ["money to lowest-income 30 %", "money to immigrant bg."]
     rows, hrows = [], []
     for sc in scenarios:
         flag = " †" if assumed.get(sc) else ""
         m = money[money["scenario"] == sc]
-        extra = [fmt_nok(nok_per_unit(ce, sc, month, meas)) for meas, _ in NOK_MEASURES] + \
+        extra = [fmt_nok(nok_per_unit(ce, sc, month, meas)) for meas in NOK_MEASURES] + \
                 [fmt_share(m["low_income"].iloc[0]) if len(m) else "–",
                  fmt_share(m["immigrant_background"].iloc[0]) if len(m) else "–"]
         for j, (g, glabel, _) in enumerate(GROUPS):

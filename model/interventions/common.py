@@ -21,9 +21,10 @@ def draw(streams, name: str, candidates: np.ndarray, keys: np.ndarray, weights: 
 
 def by_size(streams, name: str, ids: np.ndarray, keys: np.ndarray, sizes: np.ndarray, k: int) -> np.ndarray:
     """``k`` of ``ids`` (sorted), one from each of k equal groups by size (smallest first), the one
-    with the lowest uniform of ``name`` in its group: each organisation is as likely to be chosen
-    as in a simple random draw, but every seed gets large and small ones alike (stratified
-    sampling). Organisation sizes are heavy-tailed (§5.5), so a simple draw of 30 % let whether
+    with the lowest uniform of ``name`` in its group: each organisation about as likely to be
+    chosen as in a simple random draw (exactly when k divides the number; otherwise the groups of
+    the smallest take one more and each of theirs is a little less likely), but every seed gets
+    large and small ones alike (stratified sampling). Organisation sizes are heavy-tailed (§5.5), so a simple draw of 30 % let whether
     the few largest clubs took part decide most of the effect."""
     if k <= 0 or not len(ids):
         return np.empty(0, np.int64)

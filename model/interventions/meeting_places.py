@@ -119,6 +119,7 @@ class MeetingPlaces(Intervention):
         """Partnerships lapse or hold a joint activity; draws keyed by the pair's organisations."""
         pr, lv, S, L = self.params, model.levers, model.streams, self.stream_prefix
         R, key = model.roster(), model.orgs.key
+        place = S.uniform(f"{L}.joint_place", model.people.key[R.person], key[R.org])
         for x, y in sorted(model.org_partners):
             if S.uniform(f"{L}.lapse", key[x], key[y]) < pr.partnership_decay:
                 model.org_partners.discard((x, y))
@@ -130,7 +131,6 @@ class MeetingPlaces(Intervention):
             if k == 0:
                 continue
             n = np.arange(k)
-            place = S.uniform(f"{L}.joint_place", model.people.key[R.person], key[R.org])
             a = R.person[R.random_member(np.full(k, small), S.uniform(f"{L}.joint_small", np.full(k, key[small]), key[big], n), place)]
             b = R.person[R.random_member(np.full(k, big), S.uniform(f"{L}.joint_big", np.full(k, key[big]), key[small], n), place)]
             lv.meet(a, b)

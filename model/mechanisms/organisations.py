@@ -67,12 +67,14 @@ def density(model) -> dict[int, np.ndarray]:
     folded."""
     if model.org_density is None:
         o, n_mun = model.orgs, model.n_municipalities
-        per = np.maximum(1.0, served(model))
-        model.org_density = {
-            KINDS.index(k): np.stack([np.bincount(o.municipality[(o.kind == KINDS.index(k)) & o.active
-                                                                 & (o.age_profile == a)], minlength=n_mun)
-                                      for a in PROFILES], axis=1) / per
-            for k in DENSITY_KINDS}
+        per = served(model)
+        model.org_density = {}
+        for k in DENSITY_KINDS:
+            n = np.stack([np.bincount(o.municipality[(o.kind == KINDS.index(k)) & o.active & (o.age_profile == a)],
+                                      minlength=n_mun) for a in PROFILES], axis=1).astype(float)
+            # a municipality with nobody of a profile at the start takes the whole landscape's density
+            overall = n.sum(axis=0) / np.maximum(1.0, per.sum(axis=0))
+            model.org_density[KINDS.index(k)] = np.where(per > 0, n / np.maximum(per, 1.0), overall)
     return model.org_density
 
 
@@ -105,9 +107,12 @@ def _draws(model, stream: str, gap: np.ndarray) -> np.ndarray:
     return np.flatnonzero(model.streams.chance(stream, np.arange(len(gap)), np.clip(rate * gap, 0.0, 1.0)))
 
 
-def _pick_nb(model, stream: str, weights: np.ndarray, municipality: int) -> int:
+def _pick_nb(model, stream: str, weights: np.ndarray, municipality: int, cell: int | None = None) -> int:
+    """A neighbourhood of ``municipality`` drawn ∝ ``weights``, keyed by the gap's ``cell``
+    (default the municipality), so two gaps filled in one month need not share a neighbourhood."""
     w = np.where(model.nb_municipality == municipality, weights + 1e-9, 0.0)
-    return int(model.streams.weighted_sample(stream, np.arange(len(w)), w, 1, municipality)[0])
+    salt = municipality if cell is None else cell
+    return int(model.streams.weighted_sample(stream, np.arange(len(w)), w, 1, salt)[0])
 
 
 def _mean_size(model, kind: str) -> float:
@@ -131,7 +136,7 @@ def found_missing(model) -> np.ndarray:
         cells = _draws(model, name, (per * d - have).ravel())  # cell = municipality × profile
         if len(cells):
             muns, prof = np.divmod(cells, len(PROFILES))
-            new.append(found(model, KINDS[k], np.array([_pick_nb(model, name, nb_pop, m) for m in muns]),
+            new.append(found(model, KINDS[k], np.array([_pick_nb(model, name, nb_pop, m, c) for m, c in zip(muns, cells)]),
                              profiles=np.asarray(PROFILES)[prof]))
     have = np.bincount(o.municipality[o.active & (o.kind == VOLUNTEER_CENTRE)], minlength=n_mun)
     want = np.array([volunteer_centres(op, x) for x in mun_pop])
