@@ -121,17 +121,18 @@ class TieStore:
         indptr, _ = self.csr()
         return np.diff(indptr)
 
-    def random_neighbour(self, persons: np.ndarray, score) -> np.ndarray:
+    def random_neighbour(self, persons: np.ndarray, draw, key: np.ndarray) -> np.ndarray:
         """One tie of each person (-1 for persons without ties), drawn uniformly and keyed by the
-        person and the tie: ``score(rows, neighbours)`` gives a uniform per (row of ``persons``,
-        neighbour) pair (:func:`model.roster.lowest_in_segments`), so a new or lost tie elsewhere in a
+        person and the tie: ``draw(rows, keys)`` gives a uniform per (row of ``persons``, key of the
+        neighbour) pair (``Streams.pairs``; ``key`` = ``people.key``), and the neighbour with the
+        lowest wins (:func:`model.roster.lowest_in_segments`), so a new or lost tie elsewhere in a
         person's circle moves the choice only if it is the one chosen."""
         indptr, nbr = self.csr()
         persons = np.asarray(persons, np.int64)
         deg = indptr[persons + 1] - indptr[persons]
         out = np.full(len(persons), -1, np.int32)
         has = np.flatnonzero(deg > 0)
-        pick = lowest_in_segments(indptr[persons[has]], deg[has], lambda r, i: score(has[r], nbr[i]))
+        pick = lowest_in_segments(indptr[persons[has]], deg[has], lambda r, i: draw(has[r], key[nbr[i]]))
         out[has] = nbr[pick]
         return out
 

@@ -39,7 +39,7 @@ def test_random_neighbour_of_isolate_is_minus_one():
     t = TieStore(3)
     t.add(np.array([0]), np.array([1]), 0.5)
     S = Streams(0)
-    out = t.random_neighbour(np.array([0, 1, 2]), lambda r, b: S.uniform("x", r, b))
+    out = t.random_neighbour(np.array([0, 1, 2]), lambda r, b: S.uniform("x", r, b), np.arange(3))
     assert out.tolist() == [1, 0, -1]
 
 
@@ -58,9 +58,9 @@ def test_a_keyed_choice_is_uniform_and_moves_only_when_the_newcomer_wins():
         t = TieStore(12)
         t.add(np.zeros(8, np.int64), np.arange(1, 9), 0.5)
         score = lambda r, b: S.uniform("x", np.zeros(len(r), np.int64), b)
-        before = t.random_neighbour(np.array([0]), score)[0]
+        before = t.random_neighbour(np.array([0]), score, np.arange(12))[0]
         t.add(np.array([0]), np.array([11]), 0.5)
-        after = t.random_neighbour(np.array([0]), score)[0]
+        after = t.random_neighbour(np.array([0]), score, np.arange(12))[0]
         assert after == before or after == 11
         moved += after == 11
     assert 10 < moved < 60                           # the newcomer wins about 1 time in 9

@@ -79,20 +79,25 @@ def _ci(x: np.ndarray, level: float = 0.90) -> tuple[float, float, float]:
     return m, m - half, m + half
 
 
-def paired(values: pd.DataFrame, base: str, keys: list[str]) -> pd.DataFrame:
-    """values: columns scenario, seed, *keys, value → per (scenario ≠ base, keys): mean difference,
-    its 90% CI, the number of seeds and the standard deviation of the paired differences."""
+def differences(values: pd.DataFrame, base: str, keys: list[str]):
+    """values: columns scenario, seed, *keys, value → for each scenario ≠ base and value of
+    ``keys``: (scenario, {key: value}, the differences scenario − base with the same seed)."""
     piv = values.pivot_table(index=[*keys, "seed"], columns="scenario", values="value", aggfunc="first")
-    rows = []
     for sc in [c for c in piv.columns if c != base]:
         d = (piv[sc] - piv[base]).rename("d").reset_index()
         for k, g in d.groupby(keys, sort=False):
-            x = g["d"].to_numpy(float)
-            m, lo, hi = _ci(x)
-            n = int(np.isfinite(x).sum())
-            rows.append({"scenario": sc, **dict(zip(keys, k if isinstance(k, tuple) else (k,))),
-                         "difference": m, "ci90_lo": lo, "ci90_hi": hi, "seeds": n,
-                         "sd": float(np.nanstd(x, ddof=1)) if n >= 2 else float("nan")})
+            yield sc, dict(zip(keys, k if isinstance(k, tuple) else (k,))), g["d"].to_numpy(float)
+
+
+def paired(values: pd.DataFrame, base: str, keys: list[str]) -> pd.DataFrame:
+    """values: columns scenario, seed, *keys, value → per (scenario ≠ base, keys): mean difference,
+    its 90% CI, the number of seeds and the standard deviation of the paired differences."""
+    rows = []
+    for sc, at, x in differences(values, base, keys):
+        m, lo, hi = _ci(x)
+        n = int(np.isfinite(x).sum())
+        rows.append({"scenario": sc, **at, "difference": m, "ci90_lo": lo, "ci90_hi": hi, "seeds": n,
+                     "sd": float(np.nanstd(x, ddof=1)) if n >= 2 else float("nan")})
     return pd.DataFrame(rows)
 
 

@@ -55,16 +55,14 @@ def effects(values: pd.DataFrame, base: str, keys: list[str], level: float = 0.9
     with a positive effect."""
     from scipy import stats
 
-    piv = values.pivot_table(index=[*keys, "seed"], columns="scenario", values="value", aggfunc="first")
+    from model.experiments.compare import differences
+
     rows = []
-    for sc in [c for c in piv.columns if c != base]:
-        d = (piv[sc] - piv[base]).rename("d").reset_index()
-        for k, g in d.groupby(keys, sort=False):
-            x = g["d"].to_numpy(float)
-            x = x[np.isfinite(x)]
-            n = len(x)
-            m = float(x.mean()) if n else float("nan")
-            half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) * math.sqrt(1 + 1 / n)) if n >= 2 else float("nan")
-            rows.append({"scenario": sc, **dict(zip(keys, k)), "post_mean": m, "post_lo": m - half, "post_hi": m + half,
-                         "post_positive": float((x > 0).mean()) if n else float("nan"), "post_draws": n})
+    for sc, at, x in differences(values, base, keys):
+        x = x[np.isfinite(x)]
+        n = len(x)
+        m = float(x.mean()) if n else float("nan")
+        half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) * math.sqrt(1 + 1 / n)) if n >= 2 else float("nan")
+        rows.append({"scenario": sc, **at, "post_mean": m, "post_lo": m - half, "post_hi": m + half,
+                     "post_positive": float((x > 0).mean()) if n else float("nan"), "post_draws": n})
     return pd.DataFrame(rows)

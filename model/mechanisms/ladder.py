@@ -55,8 +55,7 @@ def promote(model) -> None:
     vol = np.zeros(len(R), bool)
     if len(idx):
         s, _ = barriers.score(model, persons[idx], orgs[idx], parts=("language", "time", "literacy", "health"))
-        draw = S.pairs("ladder.asked_by", pk[idx], okey[idx])
-        tie = model.ties.random_neighbour(persons[idx], lambda r, b: draw(r, p.key[b]))
+        tie = model.ties.random_neighbour(persons[idx], S.pairs("ladder.asked_by", pk[idx], okey[idx]), p.key)
         tie_ok = tie >= 0
         t = np.where(tie_ok, tie, 0)
         same_org_leader = tie_ok & ((p.mem_org[t] == orgs[idx][:, None]) & (p.mem_role[t] >= VOLUNTEER)).any(axis=1)

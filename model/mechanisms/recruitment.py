@@ -102,8 +102,7 @@ def ask(model) -> None:
                         random_in_group(model.nb_groups, o.neighbourhood[org], u))
     target = stranger.astype(np.int64)
     inside = np.flatnonzero(~outside)
-    draw = S.pairs("recruitment.whom_tie", ak[inside], okey[inside])
-    target[inside] = model.ties.random_neighbour(asker[inside], lambda r, b: draw(r, p.key[b]))
+    target[inside] = model.ties.random_neighbour(asker[inside], S.pairs("recruitment.whom_tie", ak[inside], okey[inside]), p.key)
     # targeted information (open recruitment): some outside asks go to the under-represented group
     if lv.target_groups is not None:
         aim = outside & S.chance("recruitment.aim", ak, lv.targeted[org], okey)
@@ -142,8 +141,7 @@ def seek(model) -> None:
     wk = p.key[who]
     u = S.uniform("recruitment.seek_way", wk)
     # 1) through an active tie: one of that tie's organisations
-    draw = S.pairs("recruitment.seek_tie", wk)
-    via = model.ties.random_neighbour(who, lambda r, b: draw(r, p.key[b]))
+    via = model.ties.random_neighbour(who, S.pairs("recruitment.seek_tie", wk), p.key)
     has_via = (via >= 0) & (u < 0.5)
     org[has_via] = random_slot_org(model, via[has_via], S.uniform("recruitment.seek_slot", wk[has_via]))
     # 2) newcomers: their own group's minority organisation first

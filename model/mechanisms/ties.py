@@ -93,9 +93,7 @@ def triads(model) -> tuple[np.ndarray, np.ndarray]:
     S, tp, key = model.streams, model.params.ties, model.people.key
     cand = np.flatnonzero(model.ties.degree() >= 2)
     who = cand[S.chance("ties.triad", key[cand], tp.triadic_rate)]
-    def pick(name: str) -> np.ndarray:
-        draw = S.pairs(name, key[who])
-        return model.ties.random_neighbour(who, lambda r, b: draw(r, key[b])).astype(np.int64)
+    pick = lambda name: model.ties.random_neighbour(who, S.pairs(name, key[who]), key).astype(np.int64)
     return pick("ties.triad_first"), pick("ties.triad_second")
 
 
