@@ -338,29 +338,7 @@ def first_screen(doc: Doc, base: str, scenarios: list[str], head: pd.DataFrame, 
              + (f" 'param.': the interval with parameter uncertainty ({posterior} parameter sets from the calibration)."
                 if posterior else ""), cls="lead")
     said = sentences(head, money, month, scenarios, assumed)
-    header = ["scenario", "for"] + [lab for _, lab, _, _ in HEADLINE] + NOK_MEASURES + \
-             ["money to lowest-income 30 %", "money to immigrant bg."]
-    rows, hrows = [], []
-    for sc in scenarios:
-        flag = " †" if assumed.get(sc) else ""
-        m = money[money["scenario"] == sc]
-        extra = [fmt_nok(nok_per_unit(ce, sc, month, meas)) for meas in NOK_MEASURES] + \
-                [fmt_share(m["low_income"].iloc[0]) if len(m) else "–",
-                 fmt_share(m["immigrant_background"].iloc[0]) if len(m) else "–"]
-        for j, (g, glabel, _) in enumerate(GROUPS):
-            cells_md, cells_html = [], []
-            for ind, _, _, share in HEADLINE:
-                r = head[(head["scenario"] == sc) & (head["subgroup"] == g) & (head["indicator"] == ind)]
-                if len(r):
-                    md, h, cls = _cell(r.iloc[0], share)
-                else:
-                    md, h, cls = "–", "–", ""
-                cells_md.append(md)
-                cells_html.append(f"<td class='{cls}'>{h}</td>")
-            rows.append([title(sc) + flag if j == 0 else "", glabel] + cells_md + (extra if j == 0 else [""] * len(extra)))
-            lead = f"<td class='name' rowspan='{len(GROUPS)}'>{html.escape(title(sc) + flag)}</td>" if j == 0 else ""
-            tail = "".join(f"<td rowspan='{len(GROUPS)}'>{html.escape(x)}</td>" for x in extra) if j == 0 else ""
-            hrows.append(f"<tr>{lead}<td class='grp'>{html.escape(glabel)}</td>{''.join(cells_html)}{tail}</tr>")
+    header, rows, hrows = headline_rows(head, ce, money, month, scenarios, assumed)
     doc.table(header, rows, cls="headline", html_rows=hrows)
     doc.bullets(said, cls="said")
     notes = [f"† {title(sc)}: {t}" for sc in scenarios for t in assumed.get(sc, [])]
@@ -368,6 +346,40 @@ def first_screen(doc: Doc, base: str, scenarios: list[str], head: pd.DataFrame, 
         doc.bullets(notes, cls="flag")
     doc.image(plot, "forest plot of the headline effects")
     return said
+
+
+def headline_rows(head: pd.DataFrame, ce: pd.DataFrame, money: pd.DataFrame, month: int, scenarios: list[str],
+                  assumed: dict[str, list[str]]) -> tuple[list[str], list[list[str]], list[str]]:
+    """The headline table's header, its markdown rows and its html rows: per scenario one row per
+    group (``GROUPS``), the money columns spanning them."""
+    header = ["scenario", "for"] + [lab for _, lab, _, _ in HEADLINE] + NOK_MEASURES + \
+             ["money to lowest-income 30 %", "money to immigrant bg."]
+    rows, hrows = [], []
+    for sc in scenarios:
+        name = title(sc) + (" †" if assumed.get(sc) else "")
+        extra = _money_cells(ce, money, sc, month)
+        for j, (g, glabel, _) in enumerate(GROUPS):
+            cells = [_headline_cell(head, sc, g, ind, share) for ind, _, _, share in HEADLINE]
+            rows.append([name if j == 0 else "", glabel] + [md for md, _, _ in cells] + (extra if j == 0 else [""] * len(extra)))
+            lead = f"<td class='name' rowspan='{len(GROUPS)}'>{html.escape(name)}</td>" if j == 0 else ""
+            tail = "".join(f"<td rowspan='{len(GROUPS)}'>{html.escape(x)}</td>" for x in extra) if j == 0 else ""
+            body = "".join(f"<td class='{cls}'>{h}</td>" for _, h, cls in cells)
+            hrows.append(f"<tr>{lead}<td class='grp'>{html.escape(glabel)}</td>{body}{tail}</tr>")
+    return header, rows, hrows
+
+
+def _headline_cell(head: pd.DataFrame, sc: str, group: str, ind: str, share: bool) -> tuple[str, str, str]:
+    r = head[(head["scenario"] == sc) & (head["subgroup"] == group) & (head["indicator"] == ind)]
+    return _cell(r.iloc[0], share) if len(r) else ("–", "–", "")
+
+
+def _money_cells(ce: pd.DataFrame, money: pd.DataFrame, sc: str, month: int) -> list[str]:
+    """NOK per extra unit of each ``NOK_MEASURES``, then the money's shares to the lowest-income 30 %
+    and to persons of immigrant background."""
+    m = money[money["scenario"] == sc]
+    return [fmt_nok(nok_per_unit(ce, sc, month, meas)) for meas in NOK_MEASURES] + \
+           [fmt_share(m["low_income"].iloc[0]) if len(m) else "–",
+            fmt_share(m["immigrant_background"].iloc[0]) if len(m) else "–"]
 
 
 def power_section(doc: Doc, head: pd.DataFrame, scenarios: list[str]) -> None:
