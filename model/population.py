@@ -72,6 +72,7 @@ def build_world(sc: Scenario, rng: np.random.Generator) -> World:
     pop = sc.population
     origins = load_origin_groups(pop.origin_groups_file)
     kinds = load_organisation_kinds()
+    kinds["mean_size"] *= sc.organisations.size_scale
     w = origin_weights(pop, origins)
     demo, sk = settled_skeleton(sc, origins, rng)
     s = {k: getattr(sk.people, k) for k in sk.people.columns}

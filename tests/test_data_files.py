@@ -201,13 +201,13 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.80]'
 
 
 @pytest.mark.parametrize("old, new, words", [
-    ("samples = 80 ", "samples = nan ", ["settings.samples", "whole number from 1 to 100,000", "nan"]),
-    ("samples = 80 ", "samples = inf ", ["settings.samples", "whole number from 1 to 100,000", "inf"]),
-    ("samples = 80 ", "samples = 16.5 ", ["settings.samples", "whole number", "16.5"]),
-    ("samples = 80 ", "samples = 0 ", ["settings.samples", "whole number from 1", "got 0"]),
-    ("samples = 80 ", "samples = 1000000 ", ["settings.samples", "to 100,000", "1000000"]),
-    ("samples = 80 ", 'samples = "160" ', ["settings.samples", "whole number", "'160'"]),
-    ("samples = 80 ", "samples = true ", ["settings.samples", "whole number", "True"]),
+    ("samples = 100 ", "samples = nan ", ["settings.samples", "whole number from 1 to 100,000", "nan"]),
+    ("samples = 100 ", "samples = inf ", ["settings.samples", "whole number from 1 to 100,000", "inf"]),
+    ("samples = 100 ", "samples = 16.5 ", ["settings.samples", "whole number", "16.5"]),
+    ("samples = 100 ", "samples = 0 ", ["settings.samples", "whole number from 1", "got 0"]),
+    ("samples = 100 ", "samples = 1000000 ", ["settings.samples", "to 100,000", "1000000"]),
+    ("samples = 100 ", 'samples = "160" ', ["settings.samples", "whole number", "'160'"]),
+    ("samples = 100 ", "samples = true ", ["settings.samples", "whole number", "True"]),
     ("seeds = 1 ", "seeds = 101 ", ["settings.seeds", "whole number from 1 to 100", "101"]),
     ("persons = 20000", "persons = 10", ["settings.persons", "from 20 to 2,000,000", "10"]),
     ("accept_share = 0.1", "accept_share = 0", ["settings.accept_share", "above 0 and at most 1"]),
@@ -287,7 +287,7 @@ def test_a_range_outside_the_scenario_names_the_calibration_file(tmp_path, no_mo
 def test_cli_reports_a_bad_calibration_file_in_one_line(tmp_path, capsys, no_model_runs):
     from model.cli import main
 
-    f = broken(tmp_path, CALIBRATION_FILE, "samples = 80 ", "samples = nan ")
+    f = broken(tmp_path, CALIBRATION_FILE, "samples = 100 ", "samples = nan ")
     code = main(["calibrate", "--spec", str(f), "--out", str(tmp_path / "cal"), "--write", str(tmp_path / "w.toml"), "--quiet"])
     err = capsys.readouterr().err.strip()
     assert code == 2

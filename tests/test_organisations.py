@@ -128,6 +128,22 @@ def test_a_kinds_capacity_is_its_mean_size_times_count_at_any_size():
     assert np.median(big) < 30 and max(big) > 10 * np.median(big)
 
 
+def test_size_scale_multiplies_every_kinds_capacity_and_nothing_else():
+    """organisations.size_scale is the landscape's capacity for members: the same organisations,
+    each with its typical size times the scale (above the floor of board + 5 every organisation has)."""
+    def landscape(scale):
+        sc = small_scenario(3000, burn_in_months=0, organisations={"size_scale": scale})
+        o = DugnadModel(sc, seed=3, burn_in=False).orgs
+        return o.kind.copy(), o.municipality.copy(), o.size_target.astype(float)
+    kind, mun, size = landscape(1.0)
+    kind2, mun2, size2 = landscape(1.7)
+    assert (kind == kind2).all() and (mun == mun2).all()
+    above = size >= 20                                   # the floor is at most 10
+    assert above.sum() > len(size) / 3
+    assert size2[above] == pytest.approx(1.7 * size[above], rel=1e-5)
+    assert ((size2 >= size) & (size2 <= 1.7 * size + 1e-3)).all()
+
+
 def test_starting_capacity_does_not_vary_between_seeds():
     """The landscape's capacity for adults and for children is fixed by the scenario, not by the
     seed: with independent heavy-tailed draws it varied by about ±20% at this size."""

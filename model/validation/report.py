@@ -134,7 +134,9 @@ def write_report(path: Path, summary: pd.DataFrame, det: pd.DataFrame, figure: P
 # report is regenerated; a target that starts to match simply drops out of the list).
 EXPLANATIONS = {
     "participation_immigrant_background": "At the edge of the tolerance (upper bound 0.48). The fitted point balances it against the other calibrated targets with equal weight; among the accepted samples, lower immigrant participation came with majority participation or youth participation below their targets. Participation levels also shift by a few points with population size (at 3,500 persons the model gives about 0.49, at 2,500 about 0.48).",
-    "volunteer_ratio_ssb": "On the boundary: the mean is at 0.50 and the 90% interval across seeds (0.45–0.54) straddles it. The model reproduces 'about half', not 'well under half'.",
+    "volunteer_ratio_ssb": "On the boundary: the 90% interval across seeds straddles 0.5. The model reproduces 'about half', not 'well under half'.",
+    "participation_rest": "Just below the tolerance. The fitted point (session 4, the first calibration with the landscape's capacity organisations.size_scale free) sits at the lower edges of several tolerances at once; among the accepted samples, higher majority participation came with immigrant participation or the volunteering ratio above their targets. Before size_scale was calibrated, the landscape's capacity held this at 0.60 whatever the recruitment parameters (docs/ODD.md §5.5).",
+    "volunteer_rest": "Below the tolerance at the fitted point, which trades it against the SSB ratio (≤ 0.5): more majority volunteering came with more immigrant volunteering in the accepted samples. Volunteering rises with the landscape's capacity (organisations.size_scale 1.5 gave 0.55 at 5,000 persons with the earlier calibration), so a finer calibration than 100 Latin-hypercube samples in 14 dimensions may find both (issue 13).",
     "volunteer_immigrant_background": "A cross-check: the model is calibrated to the SSB ratio (< 0.5), which implies lower immigrant volunteering than the Frivillig innsats 2009 sample (skewed young and educated).",
     "volunteer_ratio_frivillig_innsats": "A cross-check from the survey the review trusts less; the SSB ratio is the calibrated one, and the two cannot both hold.",
     "volunteer_ratio_denmark": "A Danish cross-check on non-Western immigrants only; not expected to match Norway's all-immigrant ratio.",
@@ -145,7 +147,7 @@ EXPLANATIONS = {
     "determinant_low_education": "Low education lowers the chance of being asked (low status); the effect is small and its interval includes zero.",
     "youth_majority_sex_gap": "There is no sex effect for majority youth in the model; a gap here comes from the small youth sample.",
     "youth_minority_boys": "Minority youth enrolment depends on parents' activity and literacy (FACTS §3).",
-    "youth_minority_girls": "As for boys; the sex gap itself is set by the calibrated penalties.",
+    "youth_minority_girls": "Minority girls' share varies most between seeds (few girls per run); the fitted point sits inside the tolerance on the calibration's seed and above it on average. The sex gap itself is set by the calibrated penalties (issue 13 replaces them).",
     "hobby_majority_boys": "Culture/hobby organisations are the most common kind in the synthetic landscape (organisations.kind_shares), and young people join activities found in their neighbourhood without preference by kind, so majority youth are in hobby organisations about twice as often as in Oslo. A validation target: no calibrated parameter decides the kind.",
     "hobby_majority_girls": "As for boys.",
     "hobby_minority_boys": "Youth activities are drawn from the neighbourhood's organisations without preference by kind; minority boys' preference for hobby organisations (FACTS §3) is not modelled.",
