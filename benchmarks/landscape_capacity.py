@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 
+from model.mechanisms.recruitment import wants_members
 from model.model import DugnadModel
 from model.scenario import load_scenario
 from model.state import ADULTS_ONLY, ALL_AGES, CHILDREN, MAJORITY
@@ -36,7 +37,7 @@ def main() -> None:
     print(f"{n:,} persons, {act.sum()} active organisations ({n / act.sum():.1f} persons each), "
           f"size_scale {m.params.organisations.size_scale:g}")
     print(f"typical sizes per inhabitant {target[act].sum() / n:.3f}; memberships per inhabitant {size[act].sum() / n:.3f}")
-    eager = 1 / (1 + (size / target) ** 3)
+    eager = wants_members(m, R)
     print(f"organisations take people in at {eager[act].mean():.2f} of an empty one's rate (mean over organisations)")
     for name, prof in (("adults only", ADULTS_ONLY), ("children's", CHILDREN), ("all ages", ALL_AGES)):
         s = act & (o.age_profile == prof)
