@@ -3,7 +3,12 @@
 Neighbourhoods are spread evenly over municipalities. Immigrant-background households settle,
 with chance ``population.segregation``, in their municipality's immigrant cluster (the first
 :data:`NEIGHBOURHOOD_CLUSTER` of its neighbourhoods; half of them in their origin group's favourite
-neighbourhood there), else anywhere in the municipality; the majority fills the room that is left.
+area there, :data:`FAVOURITE_SHARE` of the cluster), else anywhere in the municipality; the majority
+fills the room that is left. The favourite area grows with the cluster, so a group makes up the
+same share of its favourite neighbourhoods at any population size: with one favourite
+neighbourhood whatever the size, the largest groups filled whole neighbourhoods at 20,000 persons
+and more (the immigrant-background share of the most immigrant neighbourhood was 0.38 at 5,000
+persons and 0.95 at 20,000; docs/demography.md, Size).
 With a geography (``population.geography`` / ``places_file``, :class:`Geography`) the
 municipalities are the places of a data file (municipalities or city districts), each with its
 population share, immigrant-background share and optional origin mix: households are first given
@@ -23,6 +28,7 @@ from model.errors import DugnadError
 from model.state import IMMIGRANT, MAJORITY
 
 NEIGHBOURHOOD_CLUSTER = 0.3  # share of each municipality's neighbourhoods that form the immigrant cluster (assumption)
+FAVOURITE_SHARE = 0.25       # share of the cluster that is an origin group's favourite area, at least one neighbourhood (assumption)
 STAY_NEAR = 0.7              # chance a new household stays in the old one's neighbourhood (assumption)
 
 
@@ -75,8 +81,11 @@ class Places:
             sel = np.flatnonzero(mun == m)
             nbs, cluster = self.neighbourhoods_of(m)
             anywhere = nbs[rng.integers(0, len(nbs), len(sel))]
-            fav = cluster[self.favourite[origin[sel]] % len(cluster)]
-            in_cluster = np.where(rng.random(len(sel)) < 0.5, fav, cluster[rng.integers(0, len(cluster), len(sel))])
+            u = rng.random(len(sel))
+            # the group's favourite neighbourhoods: a run of FAVOURITE_SHARE of the cluster from its own start
+            k = max(1, round(FAVOURITE_SHARE * len(cluster)))
+            fav = cluster[(self.favourite[origin[sel]] + (2 * u * k).astype(np.int64)) % len(cluster)]
+            in_cluster = np.where(u < 0.5, fav, cluster[rng.integers(0, len(cluster), len(sel))])
             seg = (background[sel] != MAJORITY) & (rng.random(len(sel)) < self.segregation)
             out[sel] = np.where(seg, in_cluster, anywhere)
         return out

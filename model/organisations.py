@@ -253,15 +253,26 @@ def volunteer_centres(op, inhabitants: float) -> int:
     return max(1, round(inhabitants / op.persons_per_volunteer_centre))
 
 
+SIZE_STRATA = 32  # an organisation's size is the midpoint of one of this many quantile strata (assumption)
+
+
 def size_target(op, mean_size: float, quantile: float, n: int) -> float:
-    """An organisation's typical size: the ``quantile`` of a lognormal with spread
-    ``size_dispersion``, scaled so that n organisations at the quantiles (i + ½)/n average
-    ``mean_size`` of their kind — most are small and a few large (FACTS §6), and a kind's capacity
-    per organisation is the same in a small municipality as in a large one (without the scaling,
-    30 organisations would average 0.93 of the mean and 600 organisations 0.99)."""
+    """An organisation's typical size: a lognormal with spread ``size_dispersion`` at the midpoint
+    of the :data:`SIZE_STRATA` stratum that holds ``quantile``, scaled so that n organisations at the
+    quantiles (i + ½)/n average ``mean_size`` of their kind — most are small and a few large (FACTS
+    §6), and a kind's capacity per organisation is the same in a small municipality as in a large
+    one (without the scaling, 30 organisations would average 0.93 of the mean and 600 organisations
+    0.99). The strata fix the shape at every population size: with the quantiles themselves, the
+    533 children's clubs of 100,000 persons reached quantile 0.999 of the lognormal and their
+    largest was 3.6 times the largest of the 28 at 5,000 persons (docs/demography.md, Size)."""
+    return float(mean_size * _spread(op, quantile) / _spread(op, (np.arange(n) + 0.5) / n).mean())
+
+
+def _spread(op, quantile):
+    """The lognormal's value (mean 1) at the midpoint of the size stratum holding ``quantile``."""
     sd = op.size_dispersion
-    spread = lambda u: np.exp(-0.5 * sd * sd + sd * ndtri(u))
-    return float(mean_size * spread(quantile) / spread((np.arange(n) + 0.5) / n).mean())
+    mid = (np.minimum(np.floor(np.asarray(quantile) * SIZE_STRATA), SIZE_STRATA - 1) + 0.5) / SIZE_STRATA
+    return np.exp(-0.5 * sd * sd + sd * ndtri(mid))
 
 
 def org_row(op, kinds: pd.DataFrame, kind: str, nb: int, municipality: int, rng, origin: int, tradition: int,
@@ -362,19 +373,21 @@ def _eligible(p: People, orgs: Orgs, o: int, persons: np.ndarray) -> np.ndarray:
 
 
 def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minority: bool = False,
-          capacity: np.ndarray | None = None, profiles: np.ndarray | None = None) -> np.ndarray:
+          capacity: np.ndarray | None = None, profiles: np.ndarray | None = None, slots: np.ndarray | None = None) -> np.ndarray:
     """Found new organisations of ``kind``, one in each of ``neighbourhoods`` (of ``origin`` for
     minority organisations; of the age ``profiles`` given, else the profile their cell lacks; sized to the ``capacity`` their cell should have, :func:`founding_traits`):
     rows appended to ``model.orgs`` with a board drawn as at the start
     (:func:`found_boards`); every per-organisation store grows (``model.orgs_added``). Returns the
-    new organisation ids."""
+    new organisation ids. ``slots`` (default their positions) tell apart organisations of one kind
+    and origin founded in one neighbourhood in one month, for their keys."""
     nbs = np.asarray(neighbourhoods, np.int64)
     if not len(nbs):
         return np.empty(0, np.int64)
     kinds = model.world.kinds.set_index("kind")
     op = model.params.organisations
     # keys from what the organisation is (kind, origin group, place, month): no running count
-    keys = derive("organisation", KINDS.index(kind), origin, nbs, model.month, np.arange(len(nbs))).view(np.int64)
+    slots = np.arange(len(nbs)) if slots is None else np.asarray(slots, np.int64)
+    keys = derive("organisation", KINDS.index(kind), origin, nbs, model.month, slots).view(np.int64)
     rng = model.streams.generator("organisations.found", keys)
     rows = []
     for j, nb in enumerate(nbs):

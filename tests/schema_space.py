@@ -40,7 +40,15 @@ NOT_GENERATED = {"origin_groups_file", "places_file", "geography", "type", "plac
 
 # Small values for the fields that set a run's size; their full ranges are checked by loading.
 SIZE = {("population", "persons"): (20, 400), ("months",): (0, 3), ("burn_in_months",): (0, 3),
-        ("persons",): (0, 200), ("start_month",): (0, 2), ("end_month",): (1, 4)}
+        ("persons",): (0, 200), ("start_month",): (0, 2), ("end_month",): (1, 4),
+        ("demography", "spin_up_years"): (0, 3)}
+
+
+def small() -> dict:
+    """The scenario every generated one starts from: a few hundred persons, a few months, and a
+    short demographic spin-up (60 years of it were three quarters of a fuzz case's time)."""
+    return {"name": "fuzz", "months": 2, "burn_in_months": 2, "population": {"persons": 300},
+            "demography": {"spin_up_years": 3}}
 
 
 @dataclass(frozen=True)
@@ -212,7 +220,7 @@ def scenario(draw) -> dict:
     and up to three interventions of any types; sized to run in a fraction of a second."""
     many = draw(st.booleans())
     chosen = draw(st.lists(st.sampled_from(SCENARIO_FIELDS), min_size=1, max_size=60 if many else 1, unique=True))
-    d: dict = {"name": "fuzz", "months": 2, "burn_in_months": 2, "population": {"persons": 300}}
+    d = small()
     for f in chosen:
         put(d, f.path, run_sized(f, draw(value(f))))
     types_ = draw(st.lists(st.sampled_from(list(CATALOGUE)), max_size=3))

@@ -186,3 +186,20 @@ def test_unknown_place_names_the_field_and_the_allowed_places():
 def test_places_need_a_geography():
     with pytest.raises(ScenarioError, match=r"interventions\[0\]\.target\.places: places are named only in a scenario with a geography"):
         scenario_from_dict({"interventions": [_campaign(["Stovner"])]})
+
+
+def test_an_origin_group_is_as_concentrated_at_every_size():
+    """A group's favourite area grows with the immigrant cluster (FAVOURITE_SHARE), so the share an
+    origin group makes up of the neighbourhoods it favours does not grow with the population: with
+    one favourite neighbourhood at any size, at 100,000 persons the largest groups filled whole
+    neighbourhoods (immigrant-background share of the most immigrant one 0.38 at 5,000, 0.95 at 20,000)."""
+    from model.geography import Places
+    rng = np.random.default_rng(3)
+    worst = {}
+    for n_nb in (12, 240):
+        places = Places.create(1, n_nb, 3, 1.0, rng)
+        n = 40 * n_nb                                   # households of one large group, the same per neighbourhood
+        nb = places.settle(rng, np.full(n, 1), np.full(n, 1))
+        worst[n_nb] = np.bincount(nb, minlength=n_nb).max() / (n / n_nb)
+    # the busiest neighbourhood holds a similar multiple of the group's mean density (was 1 vs 20 times as many)
+    assert worst[240] < 1.5 * worst[12], worst

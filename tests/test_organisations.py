@@ -234,7 +234,7 @@ def test_childrens_organisations_follow_the_children():
     n0 = int((m.orgs.active & np.isin(m.orgs.kind, [KINDS.index(k) for k in orgmech.DENSITY_KINDS])
               & (m.orgs.age_profile == CHILDREN)).sum())
     new = []
-    for _ in range(12):                             # at most one per kind, profile and month
+    for _ in range(12):
         m.month += 1
         new += list(orgmech.found_missing(m))
     o, kinds = m.orgs, [KINDS.index(k) for k in orgmech.DENSITY_KINDS]
@@ -243,3 +243,61 @@ def test_childrens_organisations_follow_the_children():
     assert not np.isin(o.age_profile[new], [ADULTS_ONLY, ALL_AGES]).any()
     children_orgs = o.active & np.isin(o.kind, kinds) & (o.age_profile == CHILDREN)
     assert children_orgs.sum() == pytest.approx(n0 * (kids + len(adults)) / kids, abs=len(kinds))  # per child restored
+
+
+def test_founding_keeps_pace_with_the_size_of_the_gap():
+    """Each missing organisation is founded with chance found_rate a month, so a gap twenty times
+    larger refills twenty times as fast (with one chance per gap, a 100,000-person municipality
+    refilled at most one children's club a month and sat far below its landscape)."""
+    m = blank_model(300, organisations={"found_rate": 0.05})
+    gaps = np.array([0.0, 0.5, 5.0, 100.0, -3.0])
+    counts = np.zeros(len(gaps))
+    months = 400
+    for month in range(months):
+        m.month = month
+        cells, slots = orgmech._draws(m, "organisations.found_test", gaps)
+        counts += np.bincount(cells, minlength=len(gaps))
+        assert len(set(zip(cells.tolist(), slots.tolist()))) == len(cells)  # one draw per slot
+    per_month = counts / months
+    assert per_month[0] == 0 and per_month[4] == 0
+    assert per_month[1] == pytest.approx(0.025, abs=0.02)
+    assert per_month[2] == pytest.approx(0.25, rel=0.3)
+    assert per_month[3] == pytest.approx(5.0, rel=0.1)   # not capped at one a month
+
+
+def test_size_distribution_has_the_same_shape_at_every_population_size():
+    """Sizes come from fixed quantile strata, so 600 organisations of a kind are 30 in miniature
+    repeated: the same largest size and the same mean (with the quantiles (i + ½)/n themselves the
+    largest of 600 was 3.6 times the largest of 30, and youth participation rose with size)."""
+    from model.organisations import size_target
+    op = small_scenario(300).organisations
+    sizes = {n: np.array([size_target(op, 50.0, (i + 0.5) / n, n) for i in range(n)]) for n in (32, 640)}
+    assert sizes[640].max() == pytest.approx(sizes[32].max(), rel=0.01)
+    assert sizes[640].mean() == pytest.approx(50.0) and sizes[32].mean() == pytest.approx(50.0)
+    assert np.median(sizes[640]) == pytest.approx(np.median(sizes[32]), rel=0.05)
+    assert sizes[32].max() > 5 * np.median(sizes[32])     # still heavy-tailed (FACTS §6)
+
+
+@pytest.mark.parametrize("which", ["smallest", "largest", "six smallest"])
+def test_founding_refills_the_sizes_that_folded(which):
+    """A new organisation takes the size its cell is shortest of, so folded small clubs are
+    replaced by small ones and a folded large one by a large one: the size distribution stays the
+    starting one (sized to the capacity its cell lacked, a new club took the room of all the small
+    ones that had folded, and at 100,000 persons new clubs were of the largest size)."""
+    from model.state import CHILDREN
+    m = blank_model(4000, organisations={"found_rate": 1.0})
+    orgmech.density(m)
+    o = m.orgs
+    cell = np.flatnonzero(o.active & (o.kind == KINDS.index("sport")) & (o.age_profile == CHILDREN) & (o.municipality == 0))
+    assert len(cell) >= 12
+    by_size = cell[np.argsort(o.size_target[cell])]
+    gone = {"smallest": by_size[:1], "largest": by_size[-1:], "six smallest": by_size[:6]}[which]
+    o.active[gone] = False
+    m.orgs_changed()
+    new = orgmech.found_missing(m)
+    o = m.orgs
+    mine = new[(o.kind[new] == KINDS.index("sport")) & (o.age_profile[new] == CHILDREN)]
+    assert len(mine) == len(gone)
+    # the same sizes, up to the neighbouring size (each new one is sized as one more in the cell)
+    assert o.size_target[mine].sum() == pytest.approx(o.size_target[gone].sum(), rel=0.25)
+    assert o.size_target[mine].max() < 1.5 * o.size_target[gone].max()

@@ -32,15 +32,12 @@ from schema_space import (
     put,
     run_sized,
     scenario,
+    small,
 )
 
 EXAMPLES = int(os.environ.get("DUGNAD_FUZZ_EXAMPLES", "200"))
 SHARES = [k for k in INDICATORS if k not in ("persons", "bonding_ties", "bridging_ties", "ei_index")]
 ADULT_SHARES = ["participation", "member", "volunteer", "office", "informal_help", "trust", "norwegian"]
-
-
-def base() -> dict:
-    return {"name": "fuzz", "months": 2, "burn_in_months": 2, "population": {"persons": 300}}
 
 
 # ----------------------------------------------------------------------------- output checks
@@ -129,7 +126,7 @@ def _edge_id(case) -> str:
 @pytest.mark.parametrize("case", EDGE_CASES, ids=[_edge_id(c) for c in EDGE_CASES])
 def test_each_number_alone_at_its_edge_runs(case):
     t, f, i = case
-    d = base()
+    d = small()
     v = edges(f)[i]
     if t is None:
         put(d, f.path, run_sized(f, v))
@@ -152,7 +149,7 @@ def test_size_fields_load_at_their_full_range():
         if key not in SIZE or f.kind != "number":
             continue
         for v in edges(f):
-            d = base()
+            d = small()
             if t is None:
                 put(d, f.path, v)
             else:

@@ -89,14 +89,15 @@ def emigration_rates(origins: pd.DataFrame, q_death: np.ndarray) -> np.ndarray:
     that reproduces it (about 17 % and 12 %) stands in for that youth, not for real return rates."""
     med = origins["median_years_in_norway"].to_numpy(float)
     rate = np.zeros(len(origins))
-    for g in range(1, len(origins)):
-        lo, hi = 0.0, 3.0
-        if not np.isfinite(med[g]) or stock_median_residence(0.0, q_death) <= med[g]:
-            continue  # even nobody leaving keeps residence shorter than the data: no emigration
-        for _ in range(40):
-            mid = 0.5 * (lo + hi)
-            lo, hi = (mid, hi) if stock_median_residence(mid, q_death) > med[g] else (lo, mid)
-        rate[g] = 0.5 * (lo + hi)
+    # groups whose residence is shorter than with nobody leaving; the others get no emigration
+    g = np.flatnonzero(np.isfinite(med) & (stock_median_residence(0.0, q_death) > med))
+    g = g[g > 0]
+    lo, hi = np.zeros(len(g)), np.full(len(g), 3.0)
+    for _ in range(40):   # bisection, all groups at once
+        mid = 0.5 * (lo + hi)
+        longer = stock_median_residence(mid, q_death) > med[g]
+        lo, hi = np.where(longer, mid, lo), np.where(longer, hi, mid)
+    rate[g] = 0.5 * (lo + hi)
     return rate
 
 
@@ -105,17 +106,19 @@ ARRIVAL_AGES = np.concatenate([np.clip(norm.ppf(np.linspace(0.01, 0.99, 70), 30,
                                np.linspace(0.5, 17.5, 30)])
 
 
-def stock_median_residence(rate: float, q_death: np.ndarray) -> float:
+def stock_median_residence(rate, q_death: np.ndarray):
     """Median residence of the immigrants present when newcomers (ages :data:`ARRIVAL_AGES`, an
-    approximation of the arrival mix) arrive at a steady pace and leave with yearly ``rate``."""
+    approximation of the arrival mix) arrive at a steady pace and leave with yearly ``rate`` (a
+    number, or an array of rates giving an array of medians)."""
     q = q_death.mean(axis=0)
     lx = np.concatenate([[1.0], np.cumprod(1 - q)])
     t = np.arange(0, MAX_AGE)
     a = ARRIVAL_AGES.astype(int)
     ends = np.minimum(a[:, None] + t[None, :], MAX_AGE + 1)
-    staying = (lx[ends] / lx[a][:, None]).mean(axis=0) * np.exp(-rate * t)
-    cum = np.cumsum(staying)
-    return float(np.searchsorted(cum, 0.5 * cum[-1]) + 0.5)
+    staying = (lx[ends] / lx[a][:, None]).mean(axis=0) * np.exp(-np.multiply.outer(np.atleast_1d(rate), t))
+    cum = np.cumsum(staying, axis=1)
+    med = (cum < 0.5 * cum[:, -1:]).sum(axis=1) + 0.5   # np.searchsorted(cum, half) per row
+    return float(med[0]) if np.ndim(rate) == 0 else med
 
 
 def load_rates(origins: pd.DataFrame) -> Rates:
