@@ -25,6 +25,8 @@ from model.streams import derive
 if TYPE_CHECKING:
     from model.scenario import Scenario
 
+SIZE_STRATA = 32  # an organisation's size is the midpoint of one of this many quantile strata (assumption)
+
 
 def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFrame, nb_municipality: np.ndarray,
                n_municipalities: int, rng, persons_per_org: np.ndarray | None = None) -> Orgs:
@@ -251,9 +253,6 @@ def volunteer_centres(op, inhabitants: float) -> int:
     """Volunteer centres of a municipality: one per ``persons_per_volunteer_centre`` inhabitants,
     at least one (about 480 centres for 5.5 million inhabitants, FACTS §1)."""
     return max(1, round(inhabitants / op.persons_per_volunteer_centre))
-
-
-SIZE_STRATA = 32  # an organisation's size is the midpoint of one of this many quantile strata (assumption)
 
 
 def size_target(op, mean_size: float, quantile: float, n: int) -> float:
