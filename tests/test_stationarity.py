@@ -39,4 +39,9 @@ def test_baseline_holds_still_for_ten_years():
     mean = sum(runs) / len(runs)
     start, end = mean.loc[0:11].mean(), mean.loc[109:120].mean()
     drift = (end - start).abs()
-    assert (drift < 0.04).all(), drift.round(3).to_dict()
+    tolerance = pd.Series(0.04, index=drift.index)
+    # majority youth 13–19 are about 130 persons here: single seeds moved by −2 to +11 points over
+    # ten years (sd about 5.5), so the mean of four has a standard error of about 2.7 points; at
+    # 20,000 persons their largest departure over 30 years is 1.2 points (docs/demography.md)
+    tolerance["youth_participation:majority"] = 0.07
+    assert (drift < tolerance).all(), drift.round(3).to_dict()
