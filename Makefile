@@ -25,7 +25,7 @@ baseline: install
 app: install
 	$(BIN)/solara run app.py
 
-# two worker processes (one per core; a test file stays on one worker): about 3.5 min instead of 5
+# two worker processes (one per core; a test file stays on one worker): about 5 min on 2 idle cores
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 

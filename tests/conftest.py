@@ -61,7 +61,8 @@ def put(model, person: int, org: int, role: int, since: int = -100) -> None:
 # Files whose module fixtures run many full baselines: collected first, so that with one file per
 # test worker (make test: pytest -n 2 --dist loadfile) they start at once and the many short files
 # fill in around them instead of one long file starting last.
-SLOW_FIRST = ("test_calibrated_baseline.py", "test_schema_fuzz.py", "test_experiments.py")
+SLOW_FIRST = ("test_calibrated_baseline.py", "test_schema_fuzz.py", "test_experiments.py", "test_interventions.py",
+              "test_validation.py", "test_common_random_numbers.py", "test_crn_interventions.py")
 
 
 def pytest_collection_modifyitems(items):
