@@ -12,6 +12,8 @@ from the mechanisms during the burn-in.
 
 from __future__ import annotations
 
+import functools
+
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -98,7 +100,8 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
     in_municipalities(rows, where, nb_municipality, n_municipalities, rng)
     traits = landscape_traits(op, kinds, rows, rng)
     in_neighbourhoods(rows, traits, where, nb_municipality, rng)
-    return orgs_from_rows([org_row(op, kinds, r["kind"], r["nb"], r["municipality"], rng, r["origin"], r["tradition"],
+    by_kind = kinds.to_dict("index")
+    return orgs_from_rows([org_row(op, by_kind, r["kind"], r["nb"], r["municipality"], rng, r["origin"], r["tradition"],
                                    r["minority"], since=-sc.burn_in_months, traits=t) for r, t in zip(rows, traits)])
 
 
@@ -264,22 +267,27 @@ def size_target(op, mean_size: float, quantile: float, n: int) -> float:
     0.99). The strata fix the shape at every population size: with the quantiles themselves, the
     533 children's clubs of 100,000 persons reached quantile 0.999 of the lognormal and their
     largest was 3.6 times the largest of the 28 at 5,000 persons (docs/demography.md, Size)."""
-    return float(mean_size * _spread(op, quantile) / _spread(op, (np.arange(n) + 0.5) / n).mean())
+    return float(mean_size * _spread(op.size_dispersion, quantile) / _mean_spread(op.size_dispersion, n))
 
 
-def _spread(op, quantile):
+@functools.lru_cache(maxsize=1024)
+def _mean_spread(sd: float, n: int) -> float:
+    """The mean of :func:`_spread` at the quantiles (i + ½)/n (one per cell size, not per organisation)."""
+    return float(_spread(sd, (np.arange(n) + 0.5) / n).mean())
+
+
+def _spread(sd: float, quantile):
     """The lognormal's value (mean 1) at the midpoint of the size stratum holding ``quantile``."""
-    sd = op.size_dispersion
     mid = (np.minimum(np.floor(np.asarray(quantile) * SIZE_STRATA), SIZE_STRATA - 1) + 0.5) / SIZE_STRATA
     return np.exp(-0.5 * sd * sd + sd * ndtri(mid))
 
 
-def org_row(op, kinds: pd.DataFrame, kind: str, nb: int, municipality: int, rng, origin: int, tradition: int,
+def org_row(op, kinds: dict[str, dict], kind: str, nb: int, municipality: int, rng, origin: int, tradition: int,
             minority: bool, since: int, traits: dict) -> dict:
     """One organisation of ``kind`` in neighbourhood ``nb``, with its ``traits`` (formality, age
     profile, linking tie, size: :func:`landscape_traits`, :func:`founding_traits`);
-    fees and demands drawn around its kind's profile (``kinds`` indexed by kind)."""
-    k = kinds.loc[kind]
+    fees and demands drawn around its kind's profile (``kinds``: each kind's row as a dict)."""
+    k = kinds[kind]
     informal = traits["informal"]
     jitter = rng.lognormal(0, 0.3)
     # a group too small for a whole organisation has a smaller one: board scaled down with it
@@ -382,7 +390,7 @@ def found(model, kind: str, neighbourhoods: np.ndarray, origin: int = -1, minori
     nbs = np.asarray(neighbourhoods, np.int64)
     if not len(nbs):
         return np.empty(0, np.int64)
-    kinds = model.world.kinds.set_index("kind")
+    kinds = model.world.kinds.set_index("kind").to_dict("index")
     op = model.params.organisations
     # keys from what the organisation is (kind, origin group, place, month): no running count
     slots = np.arange(len(nbs)) if slots is None else np.asarray(slots, np.int64)

@@ -19,7 +19,7 @@ import pandas as pd
 from model import traits
 from model.data_files import load_organisation_kinds, load_origin_groups
 from model.demography.rates import load_rates
-from model.demography.skeleton import Skeleton, build_skeleton
+from model.demography.skeleton import Skeleton, build_skeleton, replicate
 from model.demography.society import Demography
 from model.errors import DugnadError
 from model.geography import Geography, Places, Workplaces, assign_places, load_geography, place_households
@@ -64,8 +64,19 @@ def settled_skeleton(sc: Scenario, origins, rng: np.random.Generator) -> tuple[D
     n_imm = round(pop.persons * pop.immigrant_share)
     n_desc = round(pop.persons * pop.descendant_share)
     n_maj = pop.persons - n_imm - n_desc
-    demo = Demography.create(load_rates(origins), origins, sc.demography, n_maj, n_desc, n_imm * w)
-    return demo, build_skeleton(rng, demo, n_maj, n_desc, w, n_imm, sc.demography.spin_up_years)
+    rates, dp = load_rates(origins), sc.demography
+    demo = Demography.create(rates, origins, dp, n_maj, n_desc, n_imm * w)
+    copies = -(-pop.persons // dp.spin_up_persons)
+    if copies == 1:
+        return demo, build_skeleton(rng, demo, n_maj, n_desc, w, n_imm, dp.spin_up_years)
+    # a larger population: a sample settled, then copied (skeleton.replicate)
+    m, d, i = (round(x / copies) for x in (n_maj, n_desc, n_imm))
+    sample = Demography.create(rates, origins, dp, m, d, i * w)
+    sk = build_skeleton(rng, sample, m, d, w, i, dp.spin_up_years)
+    shift = np.repeat(np.arange(copies, dtype=np.int64), len(sample.migration.pending_uid)) * sk.next_uid
+    demo.migration.pending_uid = np.tile(sample.migration.pending_uid, copies) + shift
+    demo.migration.pending_due = np.tile(sample.migration.pending_due, copies)
+    return demo, replicate(sk, copies)
 
 
 def build_world(sc: Scenario, rng: np.random.Generator) -> World:

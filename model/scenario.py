@@ -72,6 +72,7 @@ class DemographyParams(Section):
     reunification_share: float = P(0.35, "assumption", "share of refugees arriving alone who are joined by spouse and children 1–3 years later", ge=0, le=1)
     arrivals_scale: dict[str, Scale] = P({}, "assumption", "per origin group: yearly arrivals as a multiple of those that keep the group at its size (1 = steady; 2 = twice as many, so the group grows)")
     spin_up_years: int = P(60, "assumption", "years of life course run on the bare population before traits are drawn, so households, couples and residence are those the rules produce", ge=0, le=200)
+    spin_up_persons: int = P(100_000, "assumption", "the largest population the spin-up settles: a larger one is built from copies of it (each copy's persons keyed apart, so their places, traits and lives are drawn independently), as synthetic populations replicate the households of a sample; the spin-up's cost grows with the population (700,000 persons settled in full take about 11 s of a 19 s build)", ge=1_000, le=2_000_000)
 
 
 class EconomyParams(Section):

@@ -10,7 +10,7 @@ from model.data_files import DataFileError, load_origin_groups
 from model.demography import life_course as lc
 from model.demography import migration as mig
 from model.demography.rates import MAX_AGE, load_fertility, load_life_table, load_rates, stock_median_residence
-from model.demography.skeleton import Skeleton, build_skeleton
+from model.demography.skeleton import Skeleton, build_skeleton, replicate
 from model.demography.society import Demography
 from model.mechanisms.demography import finish_education
 from model.mechanisms.demography import step as demography_step
@@ -235,3 +235,40 @@ def test_health_declines_after_forty_and_not_before(small_model):
     change = m.people.health[rows[kept]] - health[kept]
     assert np.allclose(change[age[kept] > 41], -0.008, atol=1e-4)
     assert np.allclose(change[age[kept] < 39], 0.0)
+
+
+def test_copies_of_a_settled_skeleton_are_the_same_make_keyed_apart():
+    """skeleton.replicate: a larger population is copies of a settled sample; each copy has its own
+    households, uids and keys, and partners stay within their copy."""
+    sk = skeleton([dict(sex=0, partner=1, household=0), dict(sex=1, partner=0, household=0),
+                   dict(age=8.0, household=0), dict(age=70.0, household=1)])
+    sk.people.partner[:2] = sk.people.uid[[1, 0]]
+    one = {k: getattr(sk.people, k).copy() for k in sk.people.columns}
+    big = replicate(sk, 3)
+    p = big.people
+    assert len(p) == 12 and big.n_households == 3 * sk.n_households and big.next_uid == 3 * sk.next_uid
+    for k in ("age", "sex", "background", "origin"):
+        np.testing.assert_array_equal(getattr(p, k), np.tile(one[k], 3))
+    np.testing.assert_array_equal(p.key[:4], one["key"])               # the first copy is the sample
+    assert len(np.unique(p.key)) == 12 and len(np.unique(p.uid)) == 12
+    assert len(np.unique(p.household)) == 6
+    row = {int(u): i for i, u in enumerate(p.uid)}
+    for i in np.flatnonzero(p.partner >= 0):
+        j = row[int(p.partner[i])]
+        assert p.partner[j] == p.uid[i] and p.household[j] == p.household[i] and j // 4 == i // 4
+    assert replicate(sk, 1) is sk
+
+
+def test_a_population_larger_than_the_spin_up_is_settled_once_and_lives_apart():
+    """Above demography.spin_up_persons the skeleton is copies of one settled sample: the
+    composition is the sample's, and the copies are placed and given traits independently."""
+    sc = load_scenario("scenarios/baseline.toml", {"population": {"persons": 3000},
+                                                   "demography": {"spin_up_years": 5, "spin_up_persons": 1000}})
+    m = DugnadModel(sc, seed=3, burn_in=False)
+    p = m.people
+    third = len(p) // 3
+    assert len(p) == 3 * third and len(np.unique(p.key)) == len(p)
+    np.testing.assert_array_equal(p.age[:third], p.age[third:2 * third])   # the same make ...
+    assert (p.neighbourhood[:third] != p.neighbourhood[third:2 * third]).mean() > 0.5   # ... placed apart
+    assert (p.literacy[:third] != p.literacy[third:2 * third]).mean() > 0.9             # ... with their own traits
+    m.run(3)

@@ -9,6 +9,8 @@
 3. Children are placed with a mother of their group; adults start on their own.
 4. A spin-up runs the life course (yearly steps, then a year of monthly steps) so that couples,
    children at home and young adults who left home are those the rules produce.
+5. Above ``demography.spin_up_persons`` the caller settles a sample and :func:`replicate` copies it
+   (``model.population.settled_skeleton``).
 
 Randomness: the initial drawing (steps 1–3, except the immigrants' households) uses the builder's
 generator; the arrivals and the spin-up draw from the skeleton's own keyed streams
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.demography.life_course import ADULT, NO_PARTNER
+from model.demography.life_course import ADULT, NO_PARTNER, new_keys
 from model.demography.society import Demography
 from model.state import DESCENDANT, FEMALE, IMMIGRANT, MAJORITY, Columns
 from model.streams import Streams
@@ -100,6 +102,28 @@ def build_skeleton(rng, demo: Demography, n_majority: int, n_descendant: int, im
         for _ in range(12 if monthly else 1):
             demo.advance(sk, lambda: sk.n_households, 1 / 12 if monthly else 1.0)
     return sk
+
+
+def replicate(sk: Skeleton, copies: int) -> Skeleton:
+    """``copies`` copies of a settled skeleton in one (the first is ``sk`` itself): households,
+    uids and partners shifted per copy, and each later copy's persons keyed anew from their key and
+    the copy (:func:`model.streams.derive`), so every draw after the skeleton – places, traits, the
+    burn-in – treats them as the different persons they are."""
+    if copies <= 1:
+        return sk
+    p, n = sk.people, len(sk.people)
+    c = np.repeat(np.arange(copies, dtype=np.int64), n)
+    cols = {k: np.tile(getattr(p, k), copies) for k in SKELETON}
+    cols["household"] = cols["household"] + c * sk.n_households
+    cols["uid"] = cols["uid"] + c * sk.next_uid
+    cols["partner"] = np.where(cols["partner"] == NO_PARTNER, NO_PARTNER, cols["partner"] + c * sk.next_uid)
+    later = c > 0
+    cols["key"][later] = new_keys("replica", cols["key"][later], c[later])
+    out = Skeleton.__new__(Skeleton)
+    out.rng, out.streams = sk.rng, sk.streams
+    out.people = Columns(**cols)
+    out.n_households, out.next_uid = sk.n_households * copies, sk.next_uid * copies
+    return out
 
 
 def _natives(sk: Skeleton, demo: Demography, n: int, background: int, origin: np.ndarray) -> None:
