@@ -13,7 +13,6 @@ from the mechanisms during the burn-in.
 from __future__ import annotations
 
 import functools
-
 from typing import TYPE_CHECKING
 
 import numpy as np

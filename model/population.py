@@ -19,7 +19,7 @@ import pandas as pd
 from model import traits
 from model.data_files import load_organisation_kinds, load_origin_groups
 from model.demography.rates import load_rates
-from model.demography.skeleton import Skeleton, build_skeleton, replicate
+from model.demography.skeleton import Skeleton, build_skeleton, copied_uids, replicate
 from model.demography.society import Demography
 from model.errors import DugnadError
 from model.geography import Geography, Places, Workplaces, assign_places, load_geography, place_households
@@ -73,8 +73,7 @@ def settled_skeleton(sc: Scenario, origins, rng: np.random.Generator) -> tuple[D
     m, d, i = (round(x / copies) for x in (n_maj, n_desc, n_imm))
     sample = Demography.create(rates, origins, dp, m, d, i * w)
     sk = build_skeleton(rng, sample, m, d, w, i, dp.spin_up_years)
-    shift = np.repeat(np.arange(copies, dtype=np.int64), len(sample.migration.pending_uid)) * sk.next_uid
-    demo.migration.pending_uid = np.tile(sample.migration.pending_uid, copies) + shift
+    demo.migration.pending_uid = copied_uids(sample.migration.pending_uid, copies, sk.next_uid)
     demo.migration.pending_due = np.tile(sample.migration.pending_due, copies)
     return demo, replicate(sk, copies)
 

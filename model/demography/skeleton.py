@@ -115,15 +115,20 @@ def replicate(sk: Skeleton, copies: int) -> Skeleton:
     c = np.repeat(np.arange(copies, dtype=np.int64), n)
     cols = {k: np.tile(getattr(p, k), copies) for k in SKELETON}
     cols["household"] = cols["household"] + c * sk.n_households
-    cols["uid"] = cols["uid"] + c * sk.next_uid
-    cols["partner"] = np.where(cols["partner"] == NO_PARTNER, NO_PARTNER, cols["partner"] + c * sk.next_uid)
+    cols["uid"] = copied_uids(p.uid, copies, sk.next_uid)
+    cols["partner"] = np.where(cols["partner"] == NO_PARTNER, NO_PARTNER, copied_uids(p.partner, copies, sk.next_uid))
     later = c > 0
     cols["key"][later] = new_keys("replica", cols["key"][later], c[later])
-    out = Skeleton.__new__(Skeleton)
+    out = Skeleton.__new__(Skeleton)   # not __init__: it would draw a new stream seed from rng
     out.rng, out.streams = sk.rng, sk.streams
     out.people = Columns(**cols)
     out.n_households, out.next_uid = sk.n_households * copies, sk.next_uid * copies
     return out
+
+
+def copied_uids(uids: np.ndarray, copies: int, next_uid: int) -> np.ndarray:
+    """The uids ``uids`` take in each of :func:`replicate`'s copies, copy by copy."""
+    return np.tile(uids, copies) + np.repeat(np.arange(copies, dtype=np.int64), len(uids)) * next_uid
 
 
 def _natives(sk: Skeleton, demo: Demography, n: int, background: int, origin: np.ndarray) -> None:
