@@ -6,7 +6,7 @@
     dugnad check SCENARIO.toml... [--show]
     dugnad validate [SCENARIO.toml] [--seeds N] [--persons N] [--months N] [--workers N] [--out DIR]
                     [--report docs/VALIDATION.md]
-    dugnad calibrate [--samples N] [--seeds N] [--persons N] [--workers N] [--out DIR] [--write FILE]
+    dugnad calibrate [--population N] [--generations N] [--persons N] [--workers N] [--out DIR] [--write FILE]
     dugnad sweep EXPERIMENT.toml [--out DIR] [--workers N] [--scheduler ADDRESS]
     dugnad compare BASELINE.toml SCENARIO.toml... [--seeds N] [--months N] [--persons N] [--horizons 12,60] [--posterior N]
     dugnad sensitivity [--scenario FILE] [--method morris|sobol] [--n N] [--seeds N] [--indicators a,b]
@@ -120,13 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--targets", default=None, help="targets file (default: model/data/targets.toml)")
     val.add_argument("--report", help="also write the validation report (e.g. docs/VALIDATION.md)")
     val.add_argument("--quiet", action="store_true", help="no progress bar")
-    cal = sub.add_parser("calibrate", help="fit the free parameters to the calibrated targets (LHS + ABC rejection)")
+    cal = sub.add_parser("calibrate", help="fit the free parameters to the calibrated targets (ABC-SMC, pyABC on Dask)")
     cal.add_argument("--scenario", default="scenarios/baseline.toml", help="scenario to calibrate (default: the baseline)")
-    cal.add_argument("--samples", type=_nonneg_int("samples", 2, 1_000_000), help="Latin-hypercube samples (default: model/data/calibration.toml)")
-    cal.add_argument("--seeds", type=_nonneg_int("seeds", 1, 100), help="seeds per sample (default: the calibration file's)")
+    cal.add_argument("--population", type=_nonneg_int("population", 4, 10_000), help="parameter sets per generation (default: model/data/calibration.toml)")
+    cal.add_argument("--generations", type=_nonneg_int("generations", 1, 100), help="most generations (default: the calibration file's)")
     cal.add_argument("--persons", type=_nonneg_int("persons", 20, MAX_PERSONS), help="population per run (default: the calibration file's)")
     cal.add_argument("--workers", type=_nonneg_int("workers", 1, MAX_WORKERS), help="parallel processes (default: cores)")
-    cal.add_argument("--out", default="runs/calibration", help="working folder, resumable (default runs/calibration)")
+    cal.add_argument("--out", default="runs/calibration", help="working folder; run the same command again to resume (default runs/calibration)")
     cal.add_argument("--write", default="model/data/calibrated.toml", help="where the fitted parameters go (default model/data/calibrated.toml)")
     cal.add_argument("--spec", default=None, help="calibration settings file (default model/data/calibration.toml)")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -338,15 +338,17 @@ def cmd_calibrate(args) -> int:
     load_scenario(args.scenario)
     check_writable(args.out)
     check_writable(args.write, "--write", kind="file")
-    s = calibrate(args.scenario, Path(args.out), Path(args.write), args.workers, args.samples, args.seeds,
+    s = calibrate(args.scenario, Path(args.out), Path(args.write), args.workers, args.population, args.generations,
                   args.persons, args.spec or CALIBRATION_FILE, progress=not args.quiet)
     # keep the summary beside the fitted parameters, so the report can cite it without the working folder
     shutil.copyfile(Path(args.out) / "summary.json", Path(args.write).with_name("calibration_summary.json"))
-    print(f"fitted (sample {s['fitted_sample']}, distance {s['distance_fitted']:.3f}; "
-          f"acceptance threshold {s['distance_accept_threshold']:.3f}):")
+    g = s["generations"][-1]
+    print(f"{s['simulations']} runs in {len(s['generations'])} generations; last threshold {g['epsilon'] or float('inf'):.3f}, "
+          f"median distance {g['median_distance']:.3f}")
+    print(f"fitted (distance {s['distance_fitted']:.3f} over {s['settings']['refine_seeds']} seeds):")
     for k, v in s["fitted"].items():
         r = s["accepted_ranges"][k]
-        print(f"  {k:34s} {v:10.4g}   accepted {r['p05']:.3g}–{r['p95']:.3g}   prior {r['prior'][0]:g}–{r['prior'][1]:g}")
+        print(f"  {k:34s} {v:10.4g}   posterior 5–95% {r['p05']:.3g}–{r['p95']:.3g}   prior {r['prior'][0]:g}–{r['prior'][1]:g}")
     print(f"Written: {args.write}  (working folder {args.out}/)")
     return 0
 

@@ -66,7 +66,7 @@ class DemographyParams(Section):
 
     leave_home_age: float = P(18.0, "assumption", "age from which young adults move out of their parents' household", ge=14, le=40)
     leave_home_rate: float = P(0.35, "assumption", "yearly hazard of moving out from that age (about half have left by 20, nine in ten by 25; Norwegians leave home early, SSB/Eurostat order of magnitude)", ge=0, le=10)
-    partner_rate: float = P(0.15, "assumption", "yearly hazard that a single adult aged 20–64 looks for a partner (about 40% of households are one person, as in SSB's household statistics)", ge=0, le=10)
+    partner_rate: float = P(0.065, "assumption", "yearly hazard that a single adult aged 20–64 looks for a partner; being found by others about doubles a single's chance (gives about 40% one-person households, as in SSB's household statistics)", ge=0, le=10)
     homogamy: float = P(0.85, "assumption", "chance that an immigrant or descendant looks for a partner within their origin group", ge=0, le=1)
     separation_rate: float = P(0.012, "assumption", "yearly hazard that a couple separates (SSB order of magnitude)", ge=0, le=1)
     reunification_share: float = P(0.35, "assumption", "share of refugees arriving alone who are joined by spouse and children 1–3 years later", ge=0, le=1)

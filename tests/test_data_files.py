@@ -201,22 +201,23 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.80]'
 
 
 @pytest.mark.parametrize("old, new, words", [
-    ("samples = 100 ", "samples = nan ", ["settings.samples", "whole number from 1 to 100,000", "nan"]),
-    ("samples = 100 ", "samples = inf ", ["settings.samples", "whole number from 1 to 100,000", "inf"]),
-    ("samples = 100 ", "samples = 16.5 ", ["settings.samples", "whole number", "16.5"]),
-    ("samples = 100 ", "samples = 0 ", ["settings.samples", "whole number from 1", "got 0"]),
-    ("samples = 100 ", "samples = 1000000 ", ["settings.samples", "to 100,000", "1000000"]),
-    ("samples = 100 ", 'samples = "160" ', ["settings.samples", "whole number", "'160'"]),
-    ("samples = 100 ", "samples = true ", ["settings.samples", "whole number", "True"]),
-    ("seeds = 1 ", "seeds = 101 ", ["settings.seeds", "whole number from 1 to 100", "101"]),
-    ("persons = 20000", "persons = 10", ["settings.persons", "from 20 to 2,000,000", "10"]),
-    ("accept_share = 0.1", "accept_share = 0", ["settings.accept_share", "above 0 and at most 1"]),
-    ("accept_share = 0.1", "accept_share = 1.5", ["settings.accept_share", "above 0 and at most 1", "1.5"]),
-    ("accept_share = 0.1", "accept_share = nan", ["settings.accept_share", "above 0 and at most 1", "nan"]),
+    ("population = 40 ", "population = nan ", ["settings.population", "whole number from 4 to 10,000", "nan"]),
+    ("population = 40 ", "population = inf ", ["settings.population", "whole number from 4 to 10,000", "inf"]),
+    ("population = 40 ", "population = 16.5 ", ["settings.population", "whole number", "16.5"]),
+    ("population = 40 ", "population = 3 ", ["settings.population", "whole number from 4", "got 3"]),
+    ("population = 40 ", "population = 1000000 ", ["settings.population", "to 10,000", "1000000"]),
+    ("population = 40 ", 'population = "40" ', ["settings.population", "whole number", "'40'"]),
+    ("population = 40 ", "population = true ", ["settings.population", "whole number", "True"]),
+    ("generations = 6 ", "generations = 0 ", ["settings.generations", "whole number from 1 to 100", "got 0"]),
+    ("max_simulations = 480 ", "max_simulations = -5 ", ["settings.max_simulations", "whole number from 1", "-5"]),
+    ("persons = 5000", "persons = 10", ["settings.persons", "from 20 to 2,000,000", "10"]),
+    ("months = 12 ", "months = 0 ", ["settings.months", "whole number from 1 to 1,200", "got 0"]),
+    ("min_distance = 0.1", "min_distance = -0.1", ["settings.min_distance", "a number from 0 to 100", "-0.1"]),
+    ("min_distance = 0.1", "min_distance = nan", ["settings.min_distance", "a number from 0 to 100", "nan"]),
+    ("min_distance = 0.1", "min_distance = inf", ["settings.min_distance", "a number from 0 to 100", "inf"]),
     ("refine = 6", "refine = 2.5", ["settings.refine", "whole number from 1 to 10,000", "2.5"]),
     ("refine_seeds = 3", "refine_seeds = 0", ["settings.refine_seeds", "whole number from 1 to 1,000"]),
-    ("design_seed = 2026", "design_seed = -1", ["settings.design_seed", "whole number from 1"]),
-    ("design_seed = 2026", "design_seed = 2026\nworkers = 2", ["settings.workers", "unknown setting", "allowed: samples"]),
+    ("refine_seeds = 3\n", "refine_seeds = 3\nworkers = 2\n", ["settings.workers", "unknown setting", "allowed: population"]),
     ("refine_seeds = 3\n", "", ["settings.refine_seeds", "missing"]),
     (ASK, ASK.replace("0.80", "1.35"), ["parameters.recruitment.ask_rate", "outside what the scenario allows", "≤ 1", "1.35"]),
     ('"membership.w_time" = [0.2, 1.5]', '"membership.w_time" = [-0.2, 1.5]',
@@ -233,7 +234,7 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.80]'
     (ASK, '"population.persons" = [100, 200]', ["parameters.population.persons", "type int", "float"]),
     (ASK, '"ties.meet_rate" = [0.1, 0.2]', ["parameters.ties.meet_rate", "type dict", "float"]),
     (ASK, '"seed" = [1, 2]', ["parameters.seed", "not a scenario parameter"]),
-    ("design_seed = 2026", 'design_seed = 2026"', ["cannot read", "not valid TOML", "line "]),
+    ("refine_seeds = 3", 'refine_seeds = 3"', ["cannot read", "not valid TOML", "line "]),
 ])
 def test_bad_calibration_spec(tmp_path, old, new, words):
     expect(CalibrationError, load_spec, broken(tmp_path, CALIBRATION_FILE, old, new), *words)
@@ -270,6 +271,7 @@ def no_model_runs(monkeypatch):
     def refuse(*args, **kwargs):
         pytest.fail("the bad calibration file was accepted and model runs started")
     monkeypatch.setattr(cal, "_evaluate_all", refuse)
+    monkeypatch.setattr(cal, "_run_abc", refuse)
 
 
 def test_a_range_outside_the_scenario_names_the_calibration_file(tmp_path, no_model_runs):
@@ -287,8 +289,8 @@ def test_a_range_outside_the_scenario_names_the_calibration_file(tmp_path, no_mo
 def test_cli_reports_a_bad_calibration_file_in_one_line(tmp_path, capsys, no_model_runs):
     from model.cli import main
 
-    f = broken(tmp_path, CALIBRATION_FILE, "samples = 100 ", "samples = nan ")
+    f = broken(tmp_path, CALIBRATION_FILE, "population = 40 ", "population = nan ")
     code = main(["calibrate", "--spec", str(f), "--out", str(tmp_path / "cal"), "--write", str(tmp_path / "w.toml"), "--quiet"])
     err = capsys.readouterr().err.strip()
     assert code == 2
-    assert err == f"dugnad: error: {f}: settings.samples: must be a whole number from 1 to 100,000 (got nan)"
+    assert err == f"dugnad: error: {f}: settings.population: must be a whole number from 4 to 10,000 (got nan)"

@@ -161,39 +161,72 @@ def test_validate_rejects_bad_input_before_running(tmp_path, capsys):
     assert not (Path("runs") / "validation" / "missing").exists()
 
 
-def tiny_spec(tmp_path) -> Path:
+def tiny_spec(tmp_path, generations: int = 1) -> Path:
     f = tmp_path / "cal.toml"
-    f.write_text("[settings]\nsamples = 3\nseeds = 1\npersons = 300\naccept_share = 0.5\nrefine = 1\n"
-                 "refine_seeds = 1\ndesign_seed = 5\n[parameters]\n\"recruitment.ask_rate\" = [0.1, 0.3]\n"
-                 "\"ladder.volunteer_rate\" = [0.02, 0.05]\n")
+    f.write_text(f"[settings]\npopulation = 4\ngenerations = {generations}\nmax_simulations = 50\nmin_distance = 0\n"
+                 "persons = 300\nmonths = 2\nrefine = 2\nrefine_seeds = 1\n[parameters]\n"
+                 "\"recruitment.ask_rate\" = [0.1, 0.3]\n\"ladder.volunteer_rate\" = [0.02, 0.05]\n")
     return f
 
 
-def test_calibrate_end_to_end_on_a_tiny_budget_and_resumes(tmp_path):
-    scen, spec = tiny_scenario(tmp_path), tiny_spec(tmp_path)
+def quick_scenario(tmp_path) -> str:
+    """The tiny scenario with a short demographic spin-up: calibration runs of a few seconds."""
+    f = tmp_path / "quick.toml"
+    f.write_text('name = "quick"\nmonths = 2\nburn_in_months = 6\n[population]\npersons = 300\nneighbourhoods = 3\n'
+                 '[demography]\nspin_up_years = 5\n')
+    return str(f)
+
+
+def test_calibrate_end_to_end_on_a_tiny_budget_and_resumes(tmp_path, monkeypatch):
+    scen, spec = quick_scenario(tmp_path), tiny_spec(tmp_path)
     out, fitted = tmp_path / "cal", tmp_path / "fitted.toml"
     s = cal.calibrate(scen, out, fitted, workers=2, spec_file=spec, progress=False)
-    evals = sorted((out / "evals").glob("*.json"))
-    assert len(evals) == 3 + 1
-    assert s["accepted"] == 2 and set(s["fitted"]) == {"recruitment.ask_rate", "ladder.volunteer_rate"}
+    assert [g["t"] for g in s["generations"]] == [0] and s["simulations"] >= 4
+    assert s["accepted"] == 4 and len(s["accepted_samples"]) == 4
+    assert set(s["fitted"]) == {"recruitment.ask_rate", "ladder.volunteer_rate"}
+    assert s["fitted"] in [x["parameters"] for x in s["accepted_samples"]] or 0.1 <= s["fitted"]["recruitment.ask_rate"] <= 0.3
     r = s["accepted_ranges"]["recruitment.ask_rate"]
-    assert 0.1 <= r["min"] <= r["max"] <= 0.3
+    assert 0.1 <= r["min"] <= r["p05"] <= r["p95"] <= r["max"] <= 0.3
+    assert len(list((out / "evals").glob("*.json"))) == 2     # the two closest sets, one seed each
     text = fitted.read_text()
     assert "ask_rate" in text and "[ladder]" in text
-    # interrupted runs resume: delete one evaluation, rerun, only it is redone and the result is the same
-    stamps = {p.name: p.stat().st_mtime_ns for p in evals}
-    evals[0].unlink()
+    # run again: the finished calibration is read back, nothing is run, the result is the same
+    stamps = {p.name: p.stat().st_mtime_ns for p in (out / "evals").glob("*.json")}
+    runs = []
+    real = cal.simulate
+    monkeypatch.setattr(cal, "simulate", lambda *a, **k: runs.append(1) or real(*a, **k))
     s2 = cal.calibrate(scen, out, fitted, workers=1, spec_file=spec, progress=False)
-    again = {p.name: p.stat().st_mtime_ns for p in (out / "evals").glob("*.json")}
-    assert set(again) == set(stamps)
-    assert [n for n in stamps if again[n] != stamps[n]] == [evals[0].name]
-    assert s2["fitted"] == s["fitted"]
+    assert s2["fitted"] == s["fitted"] and s2["simulations"] == s["simulations"]
+    # interrupted after its last generation was stored (the finish mark not yet written): pyABC's
+    # history is loaded and only the generations left would run (none here)
+    (out / "abc_finished.json").unlink()
+    s3 = cal.calibrate(scen, out, fitted, workers=1, spec_file=spec, progress=False)
+    assert runs == [] and s3["simulations"] == s["simulations"] and (out / "abc_finished.json").exists()
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "evals").glob("*.json")} == stamps
     # the fitted file is a valid scenario fragment
     from model.scenario import load_scenario
     child = tmp_path / "child.toml"
     child.write_text(f'extends = "{fitted.name}"\nname = "child"\n')
     sc = load_scenario(child)
     assert sc.recruitment.ask_rate == pytest.approx(s["fitted"]["recruitment.ask_rate"], rel=1e-5)
+
+
+def test_posterior_resampling_follows_the_weights():
+    final = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "weight": [0.0, 0.5, 0.5, 0.0], "distance": [0.1, 0.2, 0.3, 0.4]})
+    got = [x["parameters"]["a"] for x in cal._posterior_samples(final, {"a": (0, 5)})]
+    assert sorted(got) == [2.0, 2.0, 3.0, 3.0]
+
+
+def test_weighted_quantiles():
+    x, w = np.array([3.0, 1.0, 2.0]), np.array([1.0, 1.0, 1.0])
+    assert cal._weighted_quantile(x, w, 0.5) == pytest.approx(2.0)
+    assert cal._weighted_quantile(x, np.array([0.0, 1.0, 0.0]), 0.9) == pytest.approx(1.0)
+
+
+def test_each_parameter_set_has_its_own_seed():
+    a, b = {"x": 0.1, "y": 0.2}, {"y": 0.2, "x": 0.1}
+    assert cal.seed_of(a) == cal.seed_of(b) and cal.seed_of(a) != cal.seed_of({"x": 0.1, "y": 0.2000001})
+    assert 1 <= cal.seed_of(a) < 2**31
 
 
 def test_calibrate_refuses_a_folder_with_other_settings(tmp_path):
@@ -205,12 +238,14 @@ def test_calibrate_refuses_a_folder_with_other_settings(tmp_path):
         cal.calibrate(scen, out, tmp_path / "f.toml", workers=1, spec_file=spec, progress=False)
 
 
+GOOD_SETTINGS = ("[settings]\npopulation=4\ngenerations=1\nmax_simulations=9\nmin_distance=0\npersons=300\nmonths=2\n"
+                 "refine=1\nrefine_seeds=1\n")
+
+
 @pytest.mark.parametrize("text, expected", [
-    ("[settings]\nsamples = 3\n", "missing"),
-    ("[settings]\nsamples=3\nseeds=1\npersons=300\naccept_share=0.5\nrefine=1\nrefine_seeds=1\ndesign_seed=5\n"
-     "[parameters]\n\"recruitment.nope\" = [0, 1]\n", "not a scenario parameter"),
-    ("[settings]\nsamples=3\nseeds=1\npersons=300\naccept_share=0.5\nrefine=1\nrefine_seeds=1\ndesign_seed=5\n"
-     "[parameters]\n\"recruitment.ask_rate\" = [0.3, 0.1]\n", "low < high"),
+    ("[settings]\npopulation = 4\n", "missing"),
+    (GOOD_SETTINGS + "[parameters]\n\"recruitment.nope\" = [0, 1]\n", "not a scenario parameter"),
+    (GOOD_SETTINGS + "[parameters]\n\"recruitment.ask_rate\" = [0.3, 0.1]\n", "low < high"),
 ])
 def test_bad_calibration_file(tmp_path, text, expected):
     f = tmp_path / "c.toml"

@@ -144,22 +144,30 @@ def leave_home(pop: Population, hazard: float, min_age: float, dt: float) -> np.
 
 
 def couples(pop: Population, hazard: float, homogamy: float, dt: float) -> int:
-    """Single adults from 20 to 65 look for a partner with yearly ``hazard``; seekers are matched
-    man to woman by age within their origin group (immigrants and descendants with chance
-    ``homogamy``, an assumption in line with SSB's marriage statistics) or in the open pool. The
-    couple settles in the woman's household if she lives on her own, else in the man's if he does,
-    else in a new one; a partner who lives on their own brings their whole household. Returns
-    the number of couples formed."""
+    """Single adults from 20 to 65 look for a partner with yearly ``hazard``. A seeker finds the
+    single of the other sex nearest in age in their pool (age plus noise, women counted 2 years
+    older: women partner men about 2 years older): their origin group (immigrants and descendants
+    with chance ``homogamy``, an assumption in line with SSB's marriage statistics) or the open pool.
+    Every single of the pool can be found, not only this month's other seekers, so a seeker's chance
+    does not depend on how many others seek in the same month – nor on the population's size. (Pairing
+    seekers only with each other matched min(men, women) of a pool a month and sent the rest away:
+    fewer couples in small towns and small origin groups.) A single thus partners at about twice
+    ``hazard`` a year: by seeking, or by being found. The couple settles in the woman's household if
+    she lives on her own, else in the man's if he does, else in a new one; a partner who lives on
+    their own brings their whole household. Returns the number of couples formed."""
     p, streams = pop.people, pop.streams
-    seek = np.flatnonzero((p.partner == NO_PARTNER) & (p.age >= 20) & (p.age < 65))
-    seek = seek[streams.chance("demography.partner_seek", p.key[seek], 1 - np.exp(-hazard * dt))]
-    if len(seek) < 2:
+    single = np.flatnonzero((p.partner == NO_PARTNER) & (p.age >= 20) & (p.age < 65))
+    keys = p.key[single]
+    seeks = streams.chance("demography.partner_seek", keys, 1 - np.exp(-hazard * dt))
+    if not seeks.any():
         return 0
-    within = (p.background[seek] != MAJORITY) & streams.chance("demography.homogamy", p.key[seek], homogamy)
-    pool = np.where(within, p.origin[seek].astype(np.int64) + 1, 0)
-    female = p.sex[seek] == FEMALE
-    noisy_age = p.age[seek] + streams.normal("demography.partner_age", p.key[seek], 0.0, 3.0) - 2.0 * female
-    men, women = _match(seek, pool, female, noisy_age)
+    within = (p.background[single] != MAJORITY) & streams.chance("demography.homogamy", keys, homogamy)
+    pool = np.where(within, p.origin[single].astype(np.int64) + 1, 0)
+    female = p.sex[single] == FEMALE
+    noisy_age = p.age[single] + streams.normal("demography.partner_age", keys, 0.0, 3.0) + 2.0 * female
+    found = _find_partners(seeks, pool, female, noisy_age, streams.uniform("demography.partner_turn", keys))
+    men = single[~female & (found >= 0)]
+    women = single[found[~female & (found >= 0)]]
     if not len(men):
         return 0
     at_home = lives_with_parents(p)
@@ -177,22 +185,43 @@ def couples(pop: Population, hazard: float, homogamy: float, dt: float) -> int:
     return len(men)
 
 
-def _match(seek, pool, female, noisy_age):
-    """Pair men and women of the same ``pool`` by rank of their ``noisy_age`` (age plus noise,
-    women's less 2 years: women partner men about 2 years older); returns (men, women) rows."""
-    out = []
-    for sex in (False, True):
-        sel = female == sex
-        order = np.lexsort((noisy_age[sel], pool[sel]))
-        out.append((seek[sel][order], pool[sel][order]))
-    (m, pm), (w, pw) = out
-    n_pools = int(max(pm.max(initial=0), pw.max(initial=0))) + 1
-    cm, cw = np.bincount(pm, minlength=n_pools), np.bincount(pw, minlength=n_pools)
-    take = np.minimum(cm, cw)
-    rank = lambda k, c: np.arange(len(k)) - np.concatenate([[0], np.cumsum(c)[:-1]])[k]
-    m = m[rank(pm, cm) < take[pm]]
-    w = w[rank(pw, cw) < take[pw]]
-    return m, w
+def _find_partners(seeks, pool, female, noisy_age, turn, rounds: int = 3) -> np.ndarray:
+    """For singles (positions 0..n-1): each seeker takes the free single of the other sex in their
+    ``pool`` nearest in ``noisy_age``; men's seekers choose first, then women's, ``rounds`` times;
+    where several want the same single, the lowest ``turn`` wins and the others try again in the
+    next round (after the last they wait for another month). Returns each single's partner's
+    position, -1 for none."""
+    n = len(pool)
+    partner = np.full(n, -1, np.int64)
+    at = np.arange(n)
+    place = pool * 1000.0 + noisy_age      # pools apart; ages are far below 1000
+    for _ in range(rounds):
+        for sex in (False, True):
+            free = partner < 0
+            who = at[seeks & free & (female == sex)]
+            cand = at[free & (female != sex)]
+            if not len(who) or not len(cand):
+                continue
+            pick = _nearest(place, pool, who, cand)
+            who, pick = who[pick >= 0], pick[pick >= 0]
+            if not len(who):
+                continue
+            order = np.lexsort((turn[who], pick))
+            first = np.r_[True, pick[order][1:] != pick[order][:-1]]
+            who, pick = who[order][first], pick[order][first]
+            partner[who], partner[pick] = pick, who
+    return partner
+
+
+def _nearest(place, pool, who, cand) -> np.ndarray:
+    """For each of ``who``, the one of ``cand`` in the same pool nearest in ``place``; -1 if none."""
+    cand = cand[np.argsort(place[cand], kind="stable")]
+    i = np.searchsorted(place[cand], place[who])
+    lo, hi = cand[np.maximum(i - 1, 0)], cand[np.minimum(i, len(cand) - 1)]
+    ok_lo = (i > 0) & (pool[lo] == pool[who])
+    ok_hi = (i < len(cand)) & (pool[hi] == pool[who])
+    hi_nearer = ok_hi & (~ok_lo | (place[hi] - place[who] < place[who] - place[lo]))
+    return np.where(hi_nearer, hi, np.where(ok_lo, lo, -1))
 
 
 def _move_with_household(pop: Population, movers, target, whole: np.ndarray) -> None:

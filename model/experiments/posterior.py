@@ -1,7 +1,8 @@
 """Parameter uncertainty for ``dugnad compare --posterior N``.
 
-The calibration (``dugnad calibrate``, ABC rejection) keeps the parameter sets whose runs came
-closest to the targets: its accepted samples, stored in ``model/data/calibration_summary.json``.
+The calibration (``dugnad calibrate``, ABC-SMC) ends with a generation of parameter sets whose runs
+came within its distance threshold of the targets; resampled by weight, they are its accepted
+samples, stored in ``model/data/calibration_summary.json``.
 They stand for the parameter values the data cannot tell apart. ``compare --posterior N`` runs N of
 them (each once, with a seed of its own, the same for every scenario: paired), so each effect is
 measured under N plausible parameter sets; the spread of those N effects holds parameter and seed

@@ -1,12 +1,26 @@
-"""``dugnad calibrate``: fit the free parameters to the calibrated targets.
+"""``dugnad calibrate``: fit the free parameters to the calibrated targets by ABC-SMC.
 
-Latin-hypercube sampling + approximate Bayesian computation by rejection (settings and parameter
-ranges in ``model/data/calibration.toml``, documented there). Each (sample, seed) evaluation is
-written atomically to ``OUT/evals/`` as soon as it finishes, so an interrupted calibration resumes
-where it stopped when the same command is run again; the design is stored in ``OUT/design.csv``
-and must match the settings. The fitted point goes to ``scenarios/calibrated.toml`` (or
-``--write``), which ``scenarios/baseline.toml`` extends; ``OUT/summary.json`` holds the distance,
-the accepted parameter ranges and the settings.
+Approximate Bayesian computation by sequential Monte Carlo (Toni et al. 2009; Beaumont et al.
+2009) as pyABC implements it (Schälte et al. 2022): a population of parameter sets is drawn from
+the priors (the ranges in ``model/data/calibration.toml``), each run once at ``persons`` persons;
+every later generation perturbs the accepted sets of the one before and keeps those whose run comes
+within the generation's distance threshold (the median distance of the last generation), so the
+threshold falls and the sets close in on the targets. The distance is the root mean square of the
+calibrated targets' misses in units of their tolerances (0 inside every tolerance). Runs go to a
+local Dask cluster, one worker per core. It stops after ``generations`` generations, at
+``max_simulations`` runs, or when the threshold reaches ``min_distance``.
+
+Resumable: pyABC stores every finished generation in ``OUT/abc.db`` (SQLite); the same command run
+again continues from the last finished generation (the runs of an unfinished one are lost).
+The final generation, resampled by weight, is the posterior: ``accepted_samples`` of
+``OUT/summary.json``, which ``dugnad compare --posterior`` draws from. The ``refine`` sets of the
+final generation closest to the targets are re-run with ``refine_seeds`` seeds each (saved one by
+one in ``OUT/evals/``); the closest becomes the fitted point, written to ``--write``
+(``model/data/calibrated.toml``, which the baseline extends).
+
+Reproducibility: a parameter set's run has a seed derived from its values (:func:`seed_of`), so any
+set's run can be repeated. The sets drawn are not: pyABC draws its proposals in the Dask workers,
+from their own generators, and takes runs in the order they finish.
 """
 
 from __future__ import annotations
@@ -16,8 +30,9 @@ import json
 import math
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import warnings
 from datetime import UTC, datetime
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -29,14 +44,14 @@ from model.validation.targets import TARGETS_FILE, load_targets
 
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "data" / "calibration.toml"
 ROOT = Path(__file__).resolve().parent.parent.parent
-# Each setting: (type, lowest, highest). Counts are whole numbers. Bounds (assumptions unless said):
-# samples ≤ 100,000 and refine ≤ 10,000 (already days of computing); seeds ≤ 100 because the
-# refinement seeds are numbered from 101, so more first-stage seeds would reuse them;
-# refine_seeds ≤ 1,000; persons as the scenario allows (population.persons: 20–2,000,000);
-# accept_share a share above 0 and at most 1; design_seed a positive 64-bit integer.
-SETTINGS = {"samples": (int, 1, 100_000), "seeds": (int, 1, 100), "persons": (int, 20, 2_000_000),
-            "accept_share": (float, 0.0, 1.0), "refine": (int, 1, 10_000), "refine_seeds": (int, 1, 1_000),
-            "design_seed": (int, 1, 2**63 - 1)}
+# Each setting: (type, lowest, highest), both inclusive. Bounds (assumptions): population 4–10,000
+# sets a generation (pyABC needs a few to fit its perturbation kernel); generations ≤ 100 and
+# max_simulations ≤ 10 million (already weeks of computing); min_distance a distance (0: never stop
+# on it); persons as the scenario allows (population.persons: 20–2,000,000); months of record after
+# the burn-in ≤ 1,200; refine ≤ 10,000; refine_seeds ≤ 1,000.
+SETTINGS = {"population": (int, 4, 10_000), "generations": (int, 1, 100), "max_simulations": (int, 1, 10_000_000),
+            "min_distance": (float, 0.0, 100.0), "persons": (int, 20, 2_000_000), "months": (int, 1, 1_200),
+            "refine": (int, 1, 10_000), "refine_seeds": (int, 1, 1_000)}
 _OPS = {"gt": (">", lambda x, b: x > b), "ge": ("≥", lambda x, b: x >= b),
         "lt": ("<", lambda x, b: x < b), "le": ("≤", lambda x, b: x <= b)}
 
@@ -70,8 +85,8 @@ def _check_settings(settings: dict, path: Path) -> dict:
             ok = _number(v) and float(v).is_integer() and lo <= v <= hi
             rule = f"a whole number from {lo:,} to {hi:,}"
         else:
-            ok = _number(v) and lo < v <= hi
-            rule = f"a number above {lo:g} and at most {hi:g}"
+            ok = _number(v) and lo <= v <= hi
+            rule = f"a number from {lo:g} to {hi:g}"
         if not ok:
             raise CalibrationError(f"{path}: settings.{k}: must be {rule} (got {short(v)})")
         out[k] = typ(v)
@@ -130,44 +145,61 @@ def load_spec(path: str | Path = CALIBRATION_FILE) -> tuple[dict, dict[str, tupl
     return settings, params
 
 
-def design(settings: dict, params: dict) -> pd.DataFrame:
-    from scipy.stats import qmc
-
-    lhs = qmc.LatinHypercube(d=len(params), seed=settings["design_seed"]).random(settings["samples"])
-    lo = np.array([r[0] for r in params.values()])
-    hi = np.array([r[1] for r in params.values()])
-    df = pd.DataFrame(lo + lhs * (hi - lo), columns=list(params))
-    df.index.name = "sample"
-    return df
-
-
-def overrides_of(point: dict[str, float], persons: int | None) -> dict:
+def overrides_of(point: dict[str, float], persons: int | None, months: int | None = None) -> dict:
     out: dict = {}
     for name, v in point.items():
         section, field = name.split(".", 1)
         out.setdefault(section, {})[field] = float(v)
     if persons is not None:
         out.setdefault("population", {})["persons"] = persons
+    if months is not None:
+        out["months"] = months
     return out
 
 
-def evaluate(scenario: str, point: dict, persons: int, seed: int, targets_file: str) -> dict:
-    """Run the scenario at ``point`` and return every target's value (in a worker process)."""
+def seed_of(point: dict[str, float]) -> int:
+    """The seed of a parameter set's calibration run, derived from its values: the same set always
+    gets the same run."""
+    text = json.dumps({k: float(v) for k, v in sorted(point.items())})
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % (2**31 - 1) + 1
+
+
+def evaluate(scenario: str, point: dict, persons: int, seed: int, targets_file: str, months: int | None = None) -> dict:
+    """Run the scenario at ``point`` (burn-in, then ``months`` or the scenario's months) and return
+    every target's value, read at the last month."""
     from model.model import DugnadModel
     from model.outputs import tables
     from model.scenario import load_scenario
     from model.validation.targets import compute
 
-    sc = load_scenario(scenario, overrides_of(point, persons))
+    sc = load_scenario(scenario, overrides_of(point, persons, months))
     m = DugnadModel(sc, seed=seed)
     m.run()
     return compute(tables(m), load_targets(targets_file))
+
+
+def simulate(point, scenario: str, persons: int, months: int, targets_file: str) -> dict:
+    """pyABC's model: one run of a parameter set (its seed from :func:`seed_of`); the targets'
+    values, plus the seed used."""
+    point = {k: float(v) for k, v in dict(point).items()}
+    seed = seed_of(point)
+    return {**evaluate(scenario, point, persons, seed, targets_file, months), "seed": seed}
 
 
 def distance(values: dict[str, float], targets) -> float:
     """Root mean square of the scaled misses over the calibrated targets."""
     d = [t.distance(values.get(t.id, float("nan"))) for t in targets if t.role == "calibrated"]
     return float(math.sqrt(np.mean(np.square(d)))) if d else float("nan")
+
+
+@lru_cache(maxsize=4)
+def _targets(targets_file: str):
+    return load_targets(targets_file)
+
+
+def abc_distance(x: dict, x0: dict, targets_file: str) -> float:
+    """pyABC's distance: :func:`distance` of a run's values (the observed ``x0`` is in the targets)."""
+    return distance(x, _targets(targets_file))
 
 
 def process_context():
@@ -183,101 +215,214 @@ def _write_json(path: Path, obj) -> None:
     os.replace(tmp, path)
 
 
-def _evaluate_all(jobs: list[tuple[int, int, dict]], scenario: str, persons: int, evals: Path, targets_file: str,
-                  workers: int, desc: str, progress: bool) -> None:
+class _Cluster:
+    """A local Dask cluster (one single-threaded worker process per core), started on first use
+    and closed on leaving the ``with`` block: a finished calibration read back starts none."""
+
+    def __init__(self, workers: int):
+        self.workers, self._client, self._cluster = workers, None, None
+
+    @property
+    def client(self):
+        if self._client is None:
+            from model.experiments.sweep import open_client
+            self._client, self._cluster = open_client(self.workers, None)
+        return self._client
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _eval_file(evals: Path, name: str, seed: int) -> Path:
+    return evals / f"{name}_seed{seed}.json"
+
+
+def _evaluate_all(jobs: list[tuple[str, int, dict]], scenario: str, settings: dict, evals: Path, targets_file: str,
+                  cluster: _Cluster, desc: str, progress: bool) -> None:
+    """Run each (name, seed, point) not yet saved, saving each as it finishes."""
+    from dask.distributed import as_completed
     from tqdm import tqdm
 
-    todo = [(s, seed, pt) for s, seed, pt in jobs if not (evals / f"s{s}_seed{seed}.json").exists()]
-    done_before = len(jobs) - len(todo)
-    with tqdm(total=len(jobs), initial=done_before, desc=desc, unit="run", disable=not progress, file=sys.stderr,
-              dynamic_ncols=True) as bar:
+    todo = [(n, seed, pt) for n, seed, pt in jobs if not _eval_file(evals, n, seed).exists()]
+    with tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=desc, unit="run", disable=not progress,
+              file=sys.stderr, dynamic_ncols=True) as bar:
         if not todo:
             return
-        with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as ex:
-            futs = {ex.submit(evaluate, scenario, pt, persons, seed, targets_file): (s, seed) for s, seed, pt in todo}
-            for f in as_completed(futs):
-                s, seed = futs[f]
-                _write_json(evals / f"s{s}_seed{seed}.json", {"sample": s, "seed": seed, "values": f.result()})
-                bar.update(1)
+        futs = {cluster.client.submit(evaluate, scenario, pt, settings["persons"], seed, targets_file, settings["months"],
+                                      pure=False): (n, seed) for n, seed, pt in todo}
+        for f in as_completed(futs):
+            n, seed = futs[f]
+            _write_json(_eval_file(evals, n, seed), {"name": n, "seed": seed, "values": f.result()})
+            bar.update(1)
 
 
-def _collect(evals: Path, samples: list[int], seeds: list[int], targets) -> pd.DataFrame:
+def _collect(evals: Path, names: list[str], seeds: list[int], targets) -> pd.DataFrame:
+    """Per name: the mean of each target over the saved seeds and the distance of that mean."""
     rows = []
-    for s in samples:
-        vals = []
-        for seed in seeds:
-            f = evals / f"s{s}_seed{seed}.json"
-            if f.exists():
-                vals.append(json.loads(f.read_text())["values"])
-        if not vals:
-            continue
-        mean = {k: float(np.nanmean([v[k] for v in vals])) for k in vals[0]}
-        rows.append({"sample": s, "n_seeds": len(vals), "distance": distance(mean, targets), **mean})
-    return pd.DataFrame(rows).set_index("sample") if rows else pd.DataFrame()
+    for n in names:
+        vals = [json.loads(f.read_text())["values"] for seed in seeds if (f := _eval_file(evals, n, seed)).exists()]
+        if vals:
+            with warnings.catch_warnings():   # a target with no value in any seed (tiny populations) stays NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = {k: float(np.nanmean([v[k] for v in vals])) for k in vals[0]}
+            rows.append({"name": n, "n_seeds": len(vals), "distance": distance(mean, targets), **mean})
+    return pd.DataFrame(rows).set_index("name") if rows else pd.DataFrame()
 
 
-def calibrate(scenario: str, out: Path, write: Path, workers: int | None = None, samples: int | None = None,
-              seeds: int | None = None, persons: int | None = None, spec_file: str | Path = CALIBRATION_FILE,
+def _run_abc(scenario: str, settings: dict, params: dict, out: Path, targets_file: str, cluster: _Cluster,
+             progress: bool):
+    """Run (or continue) the ABC-SMC in ``out/abc.db``; returns pyABC's history."""
+    import logging
+
+    import pyabc
+
+    db, done_flag = out / "abc.db", out / "abc_finished.json"
+    url = f"sqlite:///{db.resolve()}"
+    if done_flag.exists():
+        return pyabc.History(url)
+    logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
+    prior = pyabc.Distribution(**{p: pyabc.RV("uniform", lo, hi - lo) for p, (lo, hi) in params.items()})
+    model = partial(simulate, scenario=str(scenario), persons=settings["persons"], months=settings["months"],
+                    targets_file=targets_file)
+    abc = pyabc.ABCSMC(model, prior, partial(abc_distance, targets_file=targets_file),
+                       population_size=settings["population"],
+                       # the first generation is the prior sample itself (no extra calibration sample)
+                       eps=pyabc.MedianEpsilon(initial_epsilon=np.inf),
+                       sampler=pyabc.sampler.DaskDistributedSampler(cluster.client, batch_size=1))
+    history = abc.load(url, 1) if db.exists() else abc.new(url, {t.id: t.value for t in _targets(targets_file)})
+    left = settings["generations"] - (history.max_t + 1)
+    if left > 0:
+        with warnings.catch_warnings():   # pyABC compares the first threshold (inf) with the next: inf - inf
+            warnings.simplefilter("ignore", RuntimeWarning)
+            abc.run(minimum_epsilon=settings["min_distance"], max_nr_populations=left,
+                    max_total_nr_simulations=settings["max_simulations"])
+    _write_json(done_flag, {"finished_utc": datetime.now(UTC).isoformat(timespec="seconds")})
+    return history
+
+
+def _final_generation(history, params: dict) -> pd.DataFrame:
+    """The last generation's particles: one row each, the parameters, ``weight`` and ``distance``."""
+    pop = history.get_population_extended(t=history.max_t)
+    out = pd.DataFrame({p: pop[f"par_{p}"].to_numpy(float) for p in params})
+    out["weight"] = pop["w"].to_numpy(float) / pop["w"].sum()
+    out["distance"] = pop["distance"].to_numpy(float)
+    return out
+
+
+def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    x, w = x[w > 0], w[w > 0]
+    order = np.argsort(x)
+    mid = (np.cumsum(w[order]) - 0.5 * w[order]) / w.sum()   # each value at the middle of its weight
+    return float(np.interp(q, mid, x[order]))
+
+
+def _posterior_samples(final: pd.DataFrame, params: dict, seed: int = 0) -> list[dict]:
+    """The final generation resampled by weight (systematic resampling), as many as it holds: equal
+    weights, so ``compare --posterior`` can draw from them uniformly."""
+    n = len(final)
+    u = (np.random.default_rng(seed).random() + np.arange(n)) / n
+    idx = np.minimum(np.searchsorted(np.cumsum(final["weight"].to_numpy()), u), n - 1)
+    return [{"sample": int(i), "distance": float(final.loc[i, "distance"]),
+             "parameters": {p: float(final.loc[i, p]) for p in params}} for i in idx]
+
+
+def _generations(history) -> list[dict]:
+    """Per generation: its distance threshold (None for the first: the prior sample, all kept),
+    runs, accepted sets and the median distance of those accepted."""
+    pops = history.get_all_populations()
+    rows = []
+    for r in pops[pops["t"] >= 0].itertuples():
+        d = history.get_weighted_distances(t=int(r.t))["distance"]
+        rows.append({"t": int(r.t), "epsilon": float(r.epsilon) if np.isfinite(r.epsilon) else None,
+                     "simulations": int(r.samples), "accepted": int(r.particles),
+                     "acceptance_rate": float(r.particles / r.samples) if r.samples else None,
+                     "median_distance": float(np.nanmedian(d)) if len(d) else None})
+    return rows
+
+
+def calibrate(scenario: str, out: Path, write: Path, workers: int | None = None, population: int | None = None,
+              generations: int | None = None, persons: int | None = None, spec_file: str | Path = CALIBRATION_FILE,
               targets_file: str = str(TARGETS_FILE), progress: bool = True) -> dict:
+    """Fit (or resume fitting) ``scenario``'s parameters; writes the fitted point to ``write`` and
+    the working files and ``summary.json`` to ``out``; returns the summary."""
     settings, params = load_spec(spec_file)
-    for k, v in (("samples", samples), ("seeds", seeds), ("persons", persons)):
+    for k, v in (("population", population), ("generations", generations), ("persons", persons)):
         if v is not None:
             settings[k] = int(v)
     targets = load_targets(targets_file)
     workers = workers or max(1, os.cpu_count() or 1)
     out = Path(out)
-    evals = out / "evals"
-    evals.mkdir(parents=True, exist_ok=True)
+    _claim(out, settings, params, scenario)
+    with _Cluster(workers) as cluster:
+        history = _run_abc(scenario, settings, params, out, targets_file, cluster, progress)
+        final = _final_generation(history, params)
+        refined = _refine(final, params, scenario, settings, out / "evals", targets_file, cluster, progress)
+    fitted_i = int(refined["particle"].iloc[0])
+    summary = {
+        "method": "ABC-SMC (pyABC, Dask sampler; adaptive median threshold), the closest sets of the final generation "
+                  "refined with more seeds",
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scenario": str(scenario), "settings": settings, "workers": workers,
+        "fitted_sample": fitted_i, "fitted": {p: float(final.loc[fitted_i, p]) for p in params},
+        "distance_fitted": float(refined["distance"].iloc[0]), **_progress(history),
+        "accepted": len(final), "accepted_ranges": _ranges(final, params),
+        # the final generation resampled by weight: the parameter sets `dugnad compare --posterior` draws from
+        "accepted_samples": _posterior_samples(final, params),
+        "fitted_target_values": {t.id: float(refined[t.id].iloc[0]) for t in targets if t.id in refined},
+    }
+    final.to_csv(out / "posterior.csv", index_label="particle")
+    refined.to_csv(out / "refined.csv")
+    _write_json(out / "summary.json", summary)
+    write_calibrated(write, summary["fitted"], summary)
+    return summary
+
+
+def _refine(final: pd.DataFrame, params: dict, scenario: str, settings: dict, evals: Path, targets_file: str,
+            cluster: _Cluster, progress: bool) -> pd.DataFrame:
+    """The ``refine`` sets of the final generation closest to the targets, each run with seeds
+    1..``refine_seeds``: per set (column ``particle``), the mean of each target and its distance,
+    closest first."""
+    best = final.sort_values("distance").head(settings["refine"])
+    names = {f"p{seed_of(best.loc[i, list(params)].to_dict())}": i for i in best.index}
+    seeds = list(range(1, settings["refine_seeds"] + 1))
+    jobs = [(n, seed, best.loc[i, list(params)].to_dict()) for n, i in names.items() for seed in seeds]
+    _evaluate_all(jobs, scenario, settings, evals, targets_file, cluster, "calibrate: refine", progress)
+    refined = _collect(evals, list(names), seeds, _targets(targets_file))
+    refined.insert(0, "particle", [names[n] for n in refined.index])
+    return refined.sort_values("distance")
+
+
+def _progress(history) -> dict:
+    gens = _generations(history)
+    return {"distance_accept_threshold": gens[-1]["epsilon"], "distance_median_prior": gens[0]["median_distance"],
+            "simulations": int(history.total_nr_simulations), "generations": gens}
+
+
+def _ranges(final: pd.DataFrame, params: dict) -> dict:
+    """Per parameter: the final generation's weighted 5th and 95th percentiles, its range and the prior."""
+    w = final["weight"].to_numpy()
+    return {p: {"p05": _weighted_quantile(final[p].to_numpy(), w, 0.05),
+                "p95": _weighted_quantile(final[p].to_numpy(), w, 0.95),
+                "min": float(final[p].min()), "max": float(final[p].max()), "prior": list(params[p])} for p in params}
+
+
+def _claim(out: Path, settings: dict, params: dict, scenario: str) -> None:
+    """Create ``out`` for this calibration, or check that it holds one with the same settings."""
+    (out / "evals").mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(json.dumps([settings, params, str(scenario)], sort_keys=True).encode()).hexdigest()[:16]
     key_file = out / "settings.json"
     if key_file.exists():
-        old = json.loads(key_file.read_text())
-        if old.get("key") != key:
+        if json.loads(key_file.read_text()).get("key") != key:
             raise CalibrationError(f"{out}: holds a calibration with other settings ({key_file}); "
                                    "choose another --out or delete the folder to start afresh")
     else:
         _write_json(key_file, {"key": key, "settings": settings, "parameters": params, "scenario": str(scenario)})
-    des = design(settings, params)
-    des.to_csv(out / "design.csv")
-    seeds1 = list(range(1, settings["seeds"] + 1))
-    jobs = [(int(s), seed, des.loc[s].to_dict()) for s in des.index for seed in seeds1]
-    _evaluate_all(jobs, scenario, settings["persons"], evals, targets_file, workers, "calibrate: sample", progress)
-    first = _collect(evals, list(des.index), seeds1, targets).sort_values("distance")
-    n_accept = max(1, math.ceil(settings["accept_share"] * len(first)))
-    accepted = first.head(n_accept)
-    # refinement: the best accepted samples with more seeds
-    best = list(accepted.index[: settings["refine"]])
-    seeds2 = list(range(101, 101 + settings["refine_seeds"]))
-    jobs = [(int(s), seed, des.loc[s].to_dict()) for s in best for seed in seeds2]
-    _evaluate_all(jobs, scenario, settings["persons"], evals, targets_file, workers, "calibrate: refine", progress)
-    refined = _collect(evals, best, seeds1 + seeds2, targets).sort_values("distance")
-    fitted_sample = int(refined.index[0])
-    fitted = des.loc[fitted_sample].to_dict()
-    acc_params = des.loc[accepted.index]
-    ranges = {p: {"p05": float(acc_params[p].quantile(0.05)), "p95": float(acc_params[p].quantile(0.95)),
-                  "min": float(acc_params[p].min()), "max": float(acc_params[p].max()),
-                  "prior": list(params[p])} for p in params}
-    summary = {
-        "method": "Latin hypercube + ABC rejection (accept the closest accept_share), best accepted refined with more seeds",
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scenario": str(scenario), "settings": settings, "workers": workers,
-        "fitted_sample": fitted_sample, "fitted": fitted,
-        "distance_fitted": float(refined.loc[fitted_sample, "distance"]),
-        "distance_accept_threshold": float(accepted["distance"].max()),
-        "distance_best_first_stage": float(first["distance"].min()),
-        "distance_median_first_stage": float(first["distance"].median()),
-        "accepted": int(n_accept), "accepted_ranges": ranges,
-        # the accepted samples themselves: the parameter sets `dugnad compare --posterior` draws from
-        "accepted_samples": [{"sample": int(i), "distance": float(accepted.loc[i, "distance"]),
-                              "parameters": {p: float(acc_params.loc[i, p]) for p in params}} for i in accepted.index],
-        "fitted_target_values": {t.id: float(refined.loc[fitted_sample, t.id]) for t in targets if t.id in refined},
-    }
-    first.to_csv(out / "samples.csv")
-    accepted.join(des).to_csv(out / "accepted.csv")
-    refined.to_csv(out / "refined.csv")
-    _write_json(out / "summary.json", summary)
-    write_calibrated(write, fitted, summary)
-    return summary
 
 
 def write_calibrated(path: Path, fitted: dict, summary: dict) -> None:
@@ -290,9 +435,9 @@ def write_calibrated(path: Path, fitted: dict, summary: dict) -> None:
         "# Calibrated parameters: written by `dugnad calibrate` — do not edit by hand; rerun it instead.",
         f"# {summary['method']}.",
         f"# Settings: {json.dumps(summary['settings'])}; created {summary['created_utc']}.",
-        f"# Distance (RMS of scaled misses over the calibrated targets): {summary['distance_fitted']:.3f}"
-        f" (acceptance threshold {summary['distance_accept_threshold']:.3f}).",
-        "# Accepted ranges (5th–95th percentile of the accepted samples) are in docs/VALIDATION.md.",
+        f"# Distance (RMS of scaled misses over the calibrated targets): {summary['distance_fitted']:.3f} over "
+        f"{summary['settings']['refine_seeds']} seeds; {summary['simulations']} runs in {len(summary['generations'])} generations.",
+        "# Posterior ranges (5th–95th percentile of the final generation, weighted) are in docs/VALIDATION.md.",
         'name = "calibrated"',
         "",
     ]

@@ -81,13 +81,8 @@ def write_report(path: Path, summary: pd.DataFrame, det: pd.DataFrame, figure: P
     if calibrated:
         cs = json.loads(calibration_summary.read_text()) if calibration_summary and calibration_summary.exists() else {}
         ranges = cs.get("accepted_ranges", {})
-        lines += ["### Calibrated parameters", "",
-                  (f"Method: {cs.get('method', 'see model/data/calibration.toml')}. Settings: "
-                   f"`{json.dumps(cs.get('settings', {}))}`. Distance of the fitted point "
-                   f"{cs.get('distance_fitted', float('nan')):.3f} (RMS of misses in tolerances; 0 = every"
-                   f" calibrated target hit); acceptance threshold {cs.get('distance_accept_threshold', float('nan')):.3f};"
-                   f" median of all samples {cs.get('distance_median_first_stage', float('nan')):.3f}." if cs else ""), "",
-                  "| parameter | default | calibrated | accepted 5–95% | prior range |", "|---|---|---|---|---|"]
+        lines += ["### Calibrated parameters", "", _method_line(cs), "",
+                  "| parameter | default | calibrated | posterior 5–95% | prior range |", "|---|---|---|---|---|"]
         defaults = src.set_index("parameter")["default"]
         for p, v in calibrated.items():
             r = ranges.get(p, {})
@@ -154,3 +149,18 @@ EXPLANATIONS = {
     "hobby_minority_girls": "As for boys.",
     "ladder_gradient": "The share of immigrant background falls from participants to members to volunteers (0.17 → 0.17 → 0.13), but not from volunteers to office holders (0.13 → 0.13): the boards of minority organisations are of their own group, which keeps the immigrant share of office holders up. The step is within ±0.01 of zero.",
 }
+
+
+def _method_line(cs: dict) -> str:
+    """One paragraph on how the parameters were fitted, from the calibration summary."""
+    if not cs:
+        return "Method: see model/data/calibration.toml (no calibration summary found)."
+    gens = cs.get("generations", [])
+    last = gens[-1] if gens else {}
+    nan = float("nan")
+    return (f"Method: {cs.get('method', 'see model/data/calibration.toml')}. Settings: `{json.dumps(cs.get('settings', {}))}`. "
+            f"{cs.get('simulations', '?')} runs in {len(gens)} generations; distance threshold of the last "
+            f"{last.get('epsilon') or nan:.3f}, median distance of its sets {last.get('median_distance') or nan:.3f} "
+            f"(of the prior sample {cs.get('distance_median_prior') or nan:.3f}); distance of the fitted point "
+            f"{cs.get('distance_fitted', nan):.3f} over {cs.get('settings', {}).get('refine_seeds', '?')} seeds "
+            "(RMS of misses in tolerances; 0 = every calibrated target hit).")
