@@ -21,13 +21,14 @@ from tests.baseline_runs import full_runs
 SEEDS = (1, 2, 3, 4)
 
 # Targets that hold at 20,000 persons (docs/VALIDATION.md) and here.
-WITHIN = ["participation_immigrant_background", "youth_majority_above_minority", "youth_majority_sex_gap",
-          "minority_orgs_less_linked", "determinant_norwegian"]
-# Missed at 20,000 persons and here since the recalibration with the landscape's capacity
-# (organisations.size_scale, session 4): the fit sits at the lower edges of these two tolerances
-# (0.646 against 0.70 ± 0.05, 0.417 against 0.49 ± 0.06 at 20,000 persons). Strict: the test
-# fails if they start to hold, so that WITHIN can take them.
-KNOWN_MISSES = ["participation_rest", "volunteer_rest"]
+WITHIN = ["participation_immigrant_background", "volunteer_rest", "secular_volunteering_immigrants",
+          "youth_minority_boys", "youth_minority_girls", "youth_majority_above_minority", "youth_majority_sex_gap",
+          "minority_orgs_less_linked", "determinant_norwegian", "ladder_gradient"]
+# Missed at 20,000 persons and here since the ABC-SMC calibration of session 7: immigrants'
+# volunteering relative to the rest's is 0.550 at 20,000 persons (0.538 here) against ≤ 0.5. Strict:
+# the test fails if it starts to hold, so that WITHIN can take it. (participation_rest holds at
+# 20,000 persons, 0.656, and misses here by a hair, 0.648 against ≥ 0.65: in neither list.)
+KNOWN_MISSES = ["volunteer_ratio_ssb"]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +63,8 @@ def test_the_gaps_the_research_reports(result):
     assert (s.loc["participation_rest", "model_mean"] - s.loc["participation_immigrant_background", "model_mean"]) > 0.10
     assert s.loc["volunteer_ratio_ssb", "model_mean"] < 0.7
     assert abs(s.loc["participation_immigrant_background", "model_mean"] - 0.43) < 0.10
-    # the fit misses participation_rest (0.646 at 20,000 persons, docs/VALIDATION.md; 0.634 here):
-    # this bound guards against a slide
+    # participation_rest sits at the lower edge of its tolerance (0.656 at 20,000 persons,
+    # docs/VALIDATION.md; 0.648 here): this bound guards against a slide
     assert abs(s.loc["participation_rest", "model_mean"] - 0.70) < 0.12
 
 

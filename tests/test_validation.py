@@ -184,7 +184,8 @@ def test_calibrate_end_to_end_on_a_tiny_budget_and_resumes(tmp_path, monkeypatch
     assert [g["t"] for g in s["generations"]] == [0] and s["simulations"] >= 4
     assert s["accepted"] == 4 and len(s["accepted_samples"]) == 4
     assert set(s["fitted"]) == {"recruitment.ask_rate", "ladder.volunteer_rate"}
-    assert s["fitted"] in [x["parameters"] for x in s["accepted_samples"]] or 0.1 <= s["fitted"]["recruitment.ask_rate"] <= 0.3
+    posterior = pd.read_csv(out / "posterior.csv", index_col="particle")
+    assert s["fitted"] == posterior.loc[s["fitted_sample"], list(s["fitted"])].to_dict()
     r = s["accepted_ranges"]["recruitment.ask_rate"]
     assert 0.1 <= r["min"] <= r["p05"] <= r["p95"] <= r["max"] <= 0.3
     assert len(list((out / "evals").glob("*.json"))) == 2     # the two closest sets, one seed each
@@ -192,23 +193,24 @@ def test_calibrate_end_to_end_on_a_tiny_budget_and_resumes(tmp_path, monkeypatch
     assert "ask_rate" in text and "[ladder]" in text
     # run again: the finished calibration is read back, nothing is run, the result is the same
     stamps = {p.name: p.stat().st_mtime_ns for p in (out / "evals").glob("*.json")}
-    runs = []
-    real = cal.simulate
-    monkeypatch.setattr(cal, "simulate", lambda *a, **k: runs.append(1) or real(*a, **k))
+    started = []
+    monkeypatch.setattr(cal._Cluster, "client", property(lambda self: started.append(1)))
     s2 = cal.calibrate(scen, out, fitted, workers=1, spec_file=spec, progress=False)
-    assert s2["fitted"] == s["fitted"] and s2["simulations"] == s["simulations"]
-    # interrupted after its last generation was stored (the finish mark not yet written): pyABC's
-    # history is loaded and only the generations left would run (none here)
-    (out / "abc_finished.json").unlink()
-    s3 = cal.calibrate(scen, out, fitted, workers=1, spec_file=spec, progress=False)
-    assert runs == [] and s3["simulations"] == s["simulations"] and (out / "abc_finished.json").exists()
+    assert s2["fitted"] == s["fitted"] and s2["simulations"] == s["simulations"] and started == []
     assert {p.name: p.stat().st_mtime_ns for p in (out / "evals").glob("*.json")} == stamps
+    monkeypatch.undo()
+    # asked for two generations where one is stored (as after an interruption, or to extend a
+    # finished calibration), the same folder runs only the second, from the first's threshold
+    s3 = cal.calibrate(scen, out, fitted, workers=2, spec_file=tiny_spec(tmp_path, generations=2), progress=False)
+    assert [g["t"] for g in s3["generations"]] == [0, 1] and s3["generations"][0] == s["generations"][0]
+    assert s3["generations"][1]["epsilon"] == pytest.approx(s["generations"][0]["median_distance"])
+    assert s3["simulations"] > s["simulations"]
     # the fitted file is a valid scenario fragment
     from model.scenario import load_scenario
     child = tmp_path / "child.toml"
     child.write_text(f'extends = "{fitted.name}"\nname = "child"\n')
     sc = load_scenario(child)
-    assert sc.recruitment.ask_rate == pytest.approx(s["fitted"]["recruitment.ask_rate"], rel=1e-5)
+    assert sc.recruitment.ask_rate == pytest.approx(s3["fitted"]["recruitment.ask_rate"], rel=1e-5)
 
 
 def test_posterior_resampling_follows_the_weights():
@@ -234,7 +236,7 @@ def test_calibrate_refuses_a_folder_with_other_settings(tmp_path):
     out = tmp_path / "cal"
     out.mkdir()
     (out / "settings.json").write_text(json.dumps({"key": "something-else"}))
-    with pytest.raises(cal.CalibrationError, match="other settings"):
+    with pytest.raises(cal.CalibrationError, match="holds a calibration of another"):
         cal.calibrate(scen, out, tmp_path / "f.toml", workers=1, spec_file=spec, progress=False)
 
 

@@ -11,7 +11,8 @@ local Dask cluster, one worker per core. It stops after ``generations`` generati
 ``max_simulations`` runs, or when the threshold reaches ``min_distance``.
 
 Resumable: pyABC stores every finished generation in ``OUT/abc.db`` (SQLite); the same command run
-again continues from the last finished generation (the runs of an unfinished one are lost).
+again continues from the last finished generation (the runs of an unfinished one are lost), and
+with more ``--generations`` it extends a finished calibration.
 The final generation, resampled by weight, is the posterior: ``accepted_samples`` of
 ``OUT/summary.json``, which ``dugnad compare --posterior`` draws from. The ``refine`` sets of the
 final generation closest to the targets are re-run with ``refine_seeds`` seeds each (saved one by
@@ -277,33 +278,47 @@ def _collect(evals: Path, names: list[str], seeds: list[int], targets) -> pd.Dat
 
 def _run_abc(scenario: str, settings: dict, params: dict, out: Path, targets_file: str, cluster: _Cluster,
              progress: bool):
-    """Run (or continue) the ABC-SMC in ``out/abc.db``; returns pyABC's history."""
+    """Run (or continue) the ABC-SMC in ``out/abc.db`` until a stopping rule holds; returns pyABC's
+    history. A finished calibration is read back without starting the cluster."""
     import logging
 
     import pyabc
 
-    db, done_flag = out / "abc.db", out / "abc_finished.json"
+    db = out / "abc.db"
     url = f"sqlite:///{db.resolve()}"
-    if done_flag.exists():
-        return pyabc.History(url)
+    if db.exists():
+        history = pyabc.History(url, _id=1)
+        if _generations_left(history, settings) == 0:
+            return history
     logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
     prior = pyabc.Distribution(**{p: pyabc.RV("uniform", lo, hi - lo) for p, (lo, hi) in params.items()})
     model = partial(simulate, scenario=str(scenario), persons=settings["persons"], months=settings["months"],
                     targets_file=targets_file)
+    # a new calibration's first generation is the prior sample itself (threshold inf, no extra
+    # calibration sample); a continued one takes the median distance of its last stored generation
+    eps = pyabc.MedianEpsilon(initial_epsilon="from_sample" if db.exists() else np.inf)
     abc = pyabc.ABCSMC(model, prior, partial(abc_distance, targets_file=targets_file),
-                       population_size=settings["population"],
-                       # the first generation is the prior sample itself (no extra calibration sample)
-                       eps=pyabc.MedianEpsilon(initial_epsilon=np.inf),
+                       population_size=settings["population"], eps=eps,
                        sampler=pyabc.sampler.DaskDistributedSampler(cluster.client, batch_size=1))
     history = abc.load(url, 1) if db.exists() else abc.new(url, {t.id: t.value for t in _targets(targets_file)})
-    left = settings["generations"] - (history.max_t + 1)
-    if left > 0:
-        with warnings.catch_warnings():   # pyABC compares the first threshold (inf) with the next: inf - inf
-            warnings.simplefilter("ignore", RuntimeWarning)
-            abc.run(minimum_epsilon=settings["min_distance"], max_nr_populations=left,
-                    max_total_nr_simulations=settings["max_simulations"])
-    _write_json(done_flag, {"finished_utc": datetime.now(UTC).isoformat(timespec="seconds")})
+    with warnings.catch_warnings():   # pyABC compares the first threshold (inf) with the next: inf - inf
+        warnings.simplefilter("ignore", RuntimeWarning)
+        abc.run(minimum_epsilon=settings["min_distance"], max_nr_populations=_generations_left(history, settings),
+                max_total_nr_simulations=settings["max_simulations"])
     return history
+
+
+def _generations_left(history, settings: dict) -> int:
+    """Generations still to run: none once ``generations`` are stored, the runs reach
+    ``max_simulations`` or the last threshold is at ``min_distance`` (pyABC checks the last two
+    only after a generation, so a calibration may overshoot its runs by part of one)."""
+    done = history.max_t + 1
+    if done == 0:
+        return settings["generations"]
+    eps = history.get_all_populations()["epsilon"].iloc[-1]
+    if history.total_nr_simulations >= settings["max_simulations"] or eps <= settings["min_distance"]:
+        return 0
+    return max(0, settings["generations"] - done)
 
 
 def _final_generation(history, params: dict) -> pd.DataFrame:
@@ -413,16 +428,19 @@ def _ranges(final: pd.DataFrame, params: dict) -> dict:
 
 
 def _claim(out: Path, settings: dict, params: dict, scenario: str) -> None:
-    """Create ``out`` for this calibration, or check that it holds one with the same settings."""
+    """Create ``out`` for this calibration, or check that it holds one of the same problem: the
+    scenario, the parameters and their ranges, persons, months and population. The stopping rules
+    and the refinement may change between runs (e.g. more generations continue a finished one)."""
     (out / "evals").mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(json.dumps([settings, params, str(scenario)], sort_keys=True).encode()).hexdigest()[:16]
+    problem = {k: settings[k] for k in ("persons", "months", "population")}
+    key = hashlib.sha256(json.dumps([problem, params, str(scenario)], sort_keys=True).encode()).hexdigest()[:16]
     key_file = out / "settings.json"
     if key_file.exists():
         if json.loads(key_file.read_text()).get("key") != key:
-            raise CalibrationError(f"{out}: holds a calibration with other settings ({key_file}); "
-                                   "choose another --out or delete the folder to start afresh")
+            raise CalibrationError(f"{out}: holds a calibration of another scenario, parameters, persons, months or "
+                                   f"population ({key_file}); choose another --out or delete the folder to start afresh")
     else:
-        _write_json(key_file, {"key": key, "settings": settings, "parameters": params, "scenario": str(scenario)})
+        _write_json(key_file, {"key": key, "problem": problem, "parameters": params, "scenario": str(scenario)})
 
 
 def write_calibrated(path: Path, fitted: dict, summary: dict) -> None:
