@@ -49,7 +49,7 @@ def test_every_shipped_data_file_loads():
     assert origins["region"].iloc[0] == "majority" and len(origins) > 1
     assert len(load_targets()) > 0
     settings, params = load_spec()
-    assert settings["samples"] >= 1 and params
+    assert settings["population"] >= 4 and params
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):
