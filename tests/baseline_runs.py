@@ -11,7 +11,7 @@ import pandas as pd
 from model.model import DugnadModel
 from model.outputs import tables
 from model.scenario import load_scenario
-from model.validation.calibrate import process_context
+from model.validation.validate import process_context
 from model.validation.targets import compute, load_targets
 
 BASELINE = "scenarios/baseline.toml"

@@ -203,13 +203,6 @@ def abc_distance(x: dict, x0: dict, targets_file: str) -> float:
     return distance(x, _targets(targets_file))
 
 
-def process_context():
-    """Worker processes start by forkserver where available (fork from a multi-threaded parent can
-    deadlock), else spawn."""
-    import multiprocessing as mp
-    return mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-
-
 def _write_json(path: Path, obj) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     tmp.write_text(json.dumps(obj), encoding="utf-8")

@@ -44,14 +44,19 @@ def run_one(scenario: str, overrides: dict, seed: int, targets_file: str) -> tup
     return seed, compute(tabs, load_targets(targets_file)), regression_frame(tabs["persons"])
 
 
+def process_context():
+    """Worker processes start by forkserver where available (fork from a multi-threaded parent can
+    deadlock), else spawn."""
+    import multiprocessing as mp
+    return mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+
+
 def run_seeds(scenario: str, overrides: dict, seeds: list[int], workers: int, targets_file: str = str(TARGETS_FILE),
               progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(values: one row per seed and a column per target, pooled regression frame)."""
     from tqdm import tqdm
 
     rows, frames = {}, []
-    from model.validation.calibrate import process_context
-
     with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as ex, \
             tqdm(total=len(seeds), desc="validate", unit="run", disable=not progress, file=sys.stderr) as bar:
         futs = [ex.submit(run_one, scenario, overrides, s, targets_file) for s in seeds]
