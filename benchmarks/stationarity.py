@@ -4,21 +4,24 @@
     .venv/bin/python benchmarks/stationarity.py --sizes 5000,20000,100000 --years 0 --seeds 8,4,2
     .venv/bin/python benchmarks/stationarity.py --composition --persons 200000 --years 60 --seeds 2
 
-Drift: headline indicators (mean over seeds) at month 0 and every five years after, with the
-largest departure from month 0 (percentage points for shares, percent for counts), plus the
-population's composition and each origin group's median residence against origin_groups.csv.
+Drift: headline indicators (mean over seeds) at month 0 and every five years after, plus the
+population's composition and each origin group's median residence against origin_groups.csv; then
+each indicator's mean over every recorded year, the largest departure of a later year from year 1
+(percentage points for shares, percent for ties) and its standard error over seeds, so that a
+departure can be told from seed noise (groups of a few hundred youths move by points).
 Size: the same indicators at month 0 for each size (density per neighbourhood kept, as
 ``--persons`` does). Composition: the demography alone (the skeleton the builder settles, no
 behaviour), cheap enough for populations where small origin groups have hundreds of persons:
 each group's median residence against origin_groups.csv every ten years. Prints markdown
-tables; takes minutes to hours (20,000 persons × 30 years × 3 seeds ≈ 3 min on 2 cores;
-200,000 persons × 60 years, demography only, under a minute).
+tables; takes minutes to hours (20,000 persons × 30 years × 4 seeds ≈ 8 min with 2 worker
+processes; 200,000 persons × 60 years, demography only, under a minute).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -54,9 +57,9 @@ def composition(model) -> dict[str, float]:
 def run(scenario, seed: int, months: int, every: int) -> pd.DataFrame:
     m = DugnadModel(scenario, seed)
     rows = []
-    for month in range(0, months + 1, every):
-        if month:
-            m.run(every)
+    snapshots = sorted(set(range(0, months + 1, every)) | {months})
+    for before, month in zip([0] + snapshots, snapshots):
+        m.run(month - before)
         rows.append({"month": month, **composition(m)})
     ts = m.observer.table()
     wide = {f"{ind}:{grp}": ts[ts.group == grp].set_index("month")[ind] for ind, grp in SHARES + LEVELS}
@@ -65,27 +68,52 @@ def run(scenario, seed: int, months: int, every: int) -> pd.DataFrame:
     return comp.join(ind, how="left")
 
 
+def yearly(run_table: pd.DataFrame, years: int) -> pd.DataFrame:
+    """The headline indicators' mean over each recorded year (year 1: months 0–11, …): a single
+    month of a group of a few hundred persons moves by points from month to month."""
+    ind = run_table[[f"{i}:{g}" for i, g in SHARES + LEVELS]]
+    year = np.minimum(ind.index // 12, years - 1) + 1
+    return ind.groupby(year).mean()
+
+
+def departures(runs: list[pd.DataFrame], years: int) -> pd.DataFrame:
+    """Per indicator: the mean over seeds of each later year minus year 1 (points for shares, % of
+    year 1 for ties); the largest of these, and its standard error over seeds."""
+    ys = [yearly(r, years) for r in runs]
+    rows = {}
+    for col in ys[0].columns:
+        per_seed = pd.DataFrame({i: y[col] - y[col].iloc[0] for i, y in enumerate(ys)})
+        scale = 100 / np.mean([y[col].iloc[0] for y in ys]) if col.startswith(("bonding", "bridging")) else 100
+        mean, se = per_seed.mean(axis=1) * scale, per_seed.std(axis=1) * scale / np.sqrt(len(ys))
+        worst = mean.abs().idxmax()
+        rows[col] = {"year 1": np.mean([y[col].iloc[0] for y in ys]), f"year {years}": np.mean([y[col].iloc[-1] for y in ys]),
+                     "largest departure": mean[worst], "in year": worst, "se": se[worst],
+                     "departure / se": abs(mean[worst]) / se[worst] if se[worst] > 0 else np.nan}
+    out = pd.DataFrame(rows).T
+    out["in year"] = out["in year"].astype(int)
+    return out
+
+
 def drift(args) -> None:
     sc = load_scenario(args.scenario, {"population": {"persons": args.persons}})
     months = 12 * args.years
-    runs = []
-    for seed in range(1, int(args.seeds) + 1):
-        t0 = time.perf_counter()
-        runs.append(run(sc, seed, months, 60))
-        print(f"seed {seed}: {time.perf_counter() - t0:.0f} s", flush=True)
+    seeds = list(range(1, int(args.seeds) + 1))
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.workers) as ex:
+        runs = list(ex.map(run, [sc] * len(seeds), seeds, [months] * len(seeds), [60] * len(seeds)))
+    print(f"{len(seeds)} seeds in {time.perf_counter() - t0:.0f} s ({args.workers} worker processes)", flush=True)
     mean = sum(runs) / len(runs)
-    print(f"\n## Drift: {args.persons:,} persons, {args.years} years, mean of {int(args.seeds)} seeds\n")
-    print(mean.T.round(3).to_string())
-    print("\nLargest departure from month 0 (shares: percentage points; ties: % of month 0):")
+    print(f"\n## Drift: {args.persons:,} persons, {args.years} years, mean of {len(seeds)} seeds\n")
+    print(mean.loc[range(0, months + 1, 60)].T.round(3).to_string())
+    print("\nLargest departure from month 0, composition (shares: percentage points):")
     for col in mean.columns:
-        d = mean[col] - mean[col].iloc[0]
-        if col.startswith(("bonding", "bridging")):
-            d = 100 * d / mean[col].iloc[0]
-        elif not col.startswith("residence"):
-            d = 100 * d
-        else:
-            continue
-        print(f"  {col:45s} {d.abs().max():6.2f}")
+        if col.startswith("share_"):
+            print(f"  {col:45s} {100 * (mean[col] - mean[col].iloc[0]).abs().max():6.2f}")
+    if args.years >= 2:
+        print(f"\nHeadline indicators by recorded year (12-month means): largest departure of a later year from "
+              f"year 1 (shares: percentage points; ties: % of year 1), mean over seeds, with its standard error "
+              f"over seeds\n")
+        print(departures(runs, args.years).round(3).to_string())
 
 
 def sizes(args) -> None:
@@ -144,6 +172,7 @@ def main() -> None:
     ap.add_argument("--seeds", default="3", help="seeds (with --sizes: one number, or one per size)")
     ap.add_argument("--sizes", default=None, help="comma-separated sizes: compare levels across sizes instead")
     ap.add_argument("--composition", action="store_true", help="median residence by origin group, demography only")
+    ap.add_argument("--workers", type=int, default=2, help="processes running seeds at once (drift)")
     args = ap.parse_args()
     if args.composition:
         composition_only(args)

@@ -21,17 +21,18 @@ LEVELS = [("participation", "majority"), ("participation", "immigrant_background
           ("employment", "immigrant_background")]
 
 
-def full_run(persons: int, seed: int) -> tuple[dict, pd.DataFrame]:
-    """(target values, headline shares per month) of one run: burn-in, then the baseline's months."""
+def full_run(persons: int, seed: int, months: int | None = None) -> tuple[dict, pd.DataFrame]:
+    """(target values, headline shares per month) of one run: burn-in, then ``months`` recorded
+    months (default: the baseline's)."""
     m = DugnadModel(load_scenario(BASELINE, {"population": {"persons": persons}}), seed=seed)
-    m.run()
+    m.run(months)
     ts = m.observer.table()
     shares = pd.DataFrame({f"{ind}:{grp}": ts[ts.group == grp].set_index("month")[ind] for ind, grp in LEVELS})
     return compute(tables(m), load_targets()), shares
 
 
-def full_runs(jobs: list[tuple[int, int]], workers: int = 2) -> dict[tuple[int, int], tuple[dict, pd.DataFrame]]:
-    """``full_run`` for each (persons, seed), largest first so that the workers finish together."""
+def full_runs(jobs: list[tuple], workers: int = 2) -> dict[tuple, tuple[dict, pd.DataFrame]]:
+    """``full_run`` for each (persons, seed[, months]), largest first so that the workers finish together."""
     order = sorted(jobs, key=lambda j: -j[0])
     with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as ex:
         futures = {job: ex.submit(full_run, *job) for job in order}

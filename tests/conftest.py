@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
+from model.checkpoint import PICKLE_PROTOCOL, fingerprint, fingerprint_fields, start_scenario
 from model.model import DugnadModel
 from model.network import TieStore
 from model.scenario import scenario_from_dict
@@ -19,6 +22,23 @@ def small_scenario(persons: int = 300, **over):
         else:
             data[k] = v
     return scenario_from_dict(data)
+
+
+_BURNED_IN: dict[tuple[str, int], bytes] = {}
+
+
+def burned_in(scenario, seed: int) -> DugnadModel:
+    """``DugnadModel(scenario, seed)``, its burn-in run once per test process for each population
+    and seed: tests that give one population many interventions branch from one burn-in, as
+    ``dugnad compare`` does (model.checkpoint; test_common_random_numbers proves a branched run
+    gives the tables of a fresh one)."""
+    key = (fingerprint(fingerprint_fields(scenario)), int(seed))
+    if key not in _BURNED_IN:
+        bare = scenario.model_copy(update={"interventions": []})
+        _BURNED_IN[key] = pickle.dumps(DugnadModel(bare, seed=seed), protocol=PICKLE_PROTOCOL)
+    m = pickle.loads(_BURNED_IN[key])
+    start_scenario(m, scenario)
+    return m
 
 
 def blank_model(persons: int = 300, seed: int = 3, **over) -> DugnadModel:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from model.model import DugnadModel
-from tests.conftest import small_scenario
+from tests.conftest import burned_in, small_scenario
 
 
 class _NoDraws:
@@ -51,7 +51,7 @@ def test_specs_branch_by_seed_and_everything_but_interventions(tmp_path):
 
 
 def _participation(seed: int, interventions: list) -> float:
-    m = DugnadModel(small_scenario(400, months=12, interventions=interventions), seed=seed)
+    m = burned_in(small_scenario(400, months=12, interventions=interventions), seed)
     m.run()
     ts = m.observer.table()
     return float(ts[(ts.month == 12) & (ts.group == "all")]["participation"].iloc[0])

@@ -140,7 +140,7 @@ def test_paired_differences_are_exactly_zero_for_a_copy_of_the_baseline(tmp_path
     copy = tmp_path / "same.toml"
     copy.write_text(f'extends = "{BASELINE}"\nname = "same_as_baseline"\n')
     res = compare(str(BASELINE), [str(copy)], seeds=2, out=tmp_path / "c", months=6, persons=300, horizons=[3, 6],
-                  workers=2, progress=False, burn_in=6)
+                  workers=1, progress=False, burn_in=6)
     eff = res["effects"]
     assert len(eff) > 50
     assert (eff["difference"].fillna(0) == 0).all()
@@ -152,7 +152,7 @@ def test_compare_report_has_every_requested_indicator(tmp_path, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", str(BASELINE), str(ROOT / "scenarios" / "leisure_card.toml"),
                  str(ROOT / "scenarios" / "language_cafe.toml"), "--seeds", "2", "--months", "6", "--persons", "400",
-                 "--burn-in", "12", "--horizons", "3,6", "--workers", "2", "--out", str(out), "--quiet",
+                 "--burn-in", "12", "--horizons", "3,6", "--workers", "1", "--out", str(out), "--quiet",
                  "--posterior", "2"]) == 0
     md = (out / "report.md").read_text()
     assert md.startswith("# What the measures do after 6 months (month 6), against Baseline")
@@ -177,7 +177,7 @@ def test_sensitivity_morris_ranks_every_parameter(tmp_path):
     from model.experiments.sensitivity import sensitivity
     params = {"recruitment.ask_rate": (0.05, 0.4), "ladder.volunteer_rate": (0.01, 0.08)}
     df = sensitivity(str(BASELINE), tmp_path, "morris", n=2, seeds=1, persons=200, months=3,
-                     indicators=["participation"], params=params, workers=2, progress=False, burn_in=3)
+                     indicators=["participation"], params=params, workers=1, progress=False, burn_in=3)
     assert set(df["parameter"]) == set(params) and sorted(df["rank"]) == [1, 2]
     assert (tmp_path / "sensitivity_morris.png").exists()
 
@@ -193,13 +193,13 @@ def test_compare_from_a_sweep_store(tmp_path, capsys):
         'indicators = ["participation", "bridging_ties"]\n', "")
     f = write_experiment(tmp_path, body)
     out = tmp_path / "store"
-    assert main(["sweep", str(f), "--out", str(out), "--workers", "2", "--quiet"]) == 0
+    assert main(["sweep", str(f), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     assert main(["compare", "--store", str(out), "--out", str(tmp_path / "cmp")]) == 0
     eff = pd.read_csv(tmp_path / "cmp" / "effects.csv")
     assert set(eff["scenario"]) == {"leisure_card"} and 3 in set(eff["month"])
     assert (tmp_path / "cmp" / "report.html").exists()
     # a store with a parameter grid cannot be paired
     grid = write_experiment(tmp_path, TINY, "grid.toml")
-    assert main(["sweep", str(grid), "--out", str(tmp_path / "g"), "--workers", "2", "--quiet"]) == 0
+    assert main(["sweep", str(grid), "--out", str(tmp_path / "g"), "--workers", "1", "--quiet"]) == 0
     assert main(["compare", "--store", str(tmp_path / "g")]) == 2
     assert "several runs per scenario and seed" in capsys.readouterr().err

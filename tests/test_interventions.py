@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import small_scenario
+from conftest import burned_in, small_scenario
 from model.interventions import CATALOGUE
 from model.levers import Levers
 from model.mechanisms import barriers
@@ -64,7 +64,7 @@ def test_every_intervention_has_a_case():
 def build(kind: str, population: int = 900, organisations: dict | None = None, **extra) -> DugnadModel:
     iv = {"type": kind, **CASES[kind]["params"], **extra}
     sc = small_scenario(population, burn_in_months=30, months=6, interventions=[iv], organisations=organisations or {})
-    return DugnadModel(sc, seed=5)
+    return burned_in(sc, seed=5)
 
 
 def moved_levers(lv: Levers) -> set[str]:
@@ -232,7 +232,7 @@ def test_open_offices_lets_offices_go_outside_the_board_network():
 
     def tied_share(open_offices: bool) -> float:
         hits = 0
-        for trial in range(20):
+        for trial in range(TRIALS):
             m = blank_model(400, seed=trial, ladder={"self_recruitment": 1.0}, interventions=[
                 {"type": "open_recruitment", "share_of_organisations": 1.0, "open_offices": open_offices,
                  "office_self_recruitment": 0.0}])
@@ -250,7 +250,9 @@ def test_open_offices_lets_offices_go_outside_the_board_network():
             m.ties.add(np.array([holder]), np.array([friend]), 0.8)
             ladder.fill_offices(m)
             hits += int((p.mem_role[friend] == OFFICE).any())
-        return hits / 20
+        return hits / TRIALS
+    # with open offices the friend is one of eleven members of standing (chance about 1/11 a trial)
+    TRIALS = 10
     assert tied_share(False) == 1.0
     assert tied_share(True) < 0.5
 
@@ -293,7 +295,7 @@ def test_grants_complex_rules_favour_literate_boards_and_guidance_helps_minority
             sc = small_scenario(1500, burn_in_months=30, months=1, organisations={"informal_share_minority": 0.0},
                                 interventions=[{"type": "grants", "apply_rate": 1.0, "application_complexity": complexity,
                                                 "guidance": guidance}])
-            m = DugnadModel(sc, seed=20 + s)
+            m = burned_in(sc, seed=20 + s)
             iv = m.interventions[0]
             iv.step(m)
             won += iv.awards
@@ -364,7 +366,7 @@ def test_information_through_minority_organisations_reaches_people_general_chann
             iv = {"type": "information_campaign", **CASES["information_campaign"]["params"], "channel": channel,
                   "general_reach": 0.3, "org_reach": 0.3, "word_of_mouth": 0.3}
             sc = small_scenario(1500, burn_in_months=120, months=6, interventions=[iv], organisations={"founding": False})
-            m = DugnadModel(sc, seed=seed)
+            m = burned_in(sc, seed=seed)
             iv = m.interventions[0]
             for _ in range(3):
                 m.levers.reset()

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from conftest import burned_in
 from model.indicators import INDICATORS
 from model.model import DugnadModel
 from model.outputs import interventions_summary, population_summary, tables
@@ -97,7 +98,7 @@ def load_and_run(d: dict) -> bool:
     except ScenarioError as e:
         assert e.problems and all(": " in line for line in e.problems)
         return False
-    m = DugnadModel(sc)
+    m = burned_in(sc, sc.seed)
     m.run()
     check_outputs(m)
     return True
