@@ -123,12 +123,18 @@ def sizes(args) -> None:
     seeds = seeds * len(ns) if len(seeds) == 1 else seeds
     if len(seeds) != len(ns):
         raise SystemExit("--seeds: one number, or one per size")
+    months = 12 * args.years
+    jobs = [(n, seed) for n, k in zip(ns, seeds) for seed in range(1, k + 1)]
+    jobs.sort(key=lambda j: -j[0])  # largest first, so that the workers finish together
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.workers) as ex:
+        futures = {(n, seed): ex.submit(run, load_scenario(args.scenario, {"population": {"persons": n}}), seed,
+                                        months, months or 1) for n, seed in jobs}
+        done = {job: f.result().iloc[[-1]] for job, f in futures.items()}
+    print(f"{len(jobs)} runs in {time.perf_counter() - t0:.0f} s ({args.workers} worker processes)", flush=True)
     for n, k in zip(ns, seeds):
-        sc = load_scenario(args.scenario, {"population": {"persons": n}})
-        runs = pd.concat([run(sc, seed, 12 * args.years, 12 * args.years or 1).iloc[[-1]]
-                          for seed in range(1, k + 1)])
+        runs = pd.concat([done[(n, seed)] for seed in range(1, k + 1)])
         out[f"{n:,} mean"], out[f"{n:,} se"] = runs.mean(), runs.std() / np.sqrt(k)
-        print(f"{n:,} persons done ({k} seeds)", flush=True)
     df = pd.DataFrame(out)
     print(f"\n## Size: month {12 * args.years}, mean and standard error over seeds ({', '.join(map(str, seeds))})\n")
     print(df.round(3).to_string())
@@ -172,7 +178,7 @@ def main() -> None:
     ap.add_argument("--seeds", default="3", help="seeds (with --sizes: one number, or one per size)")
     ap.add_argument("--sizes", default=None, help="comma-separated sizes: compare levels across sizes instead")
     ap.add_argument("--composition", action="store_true", help="median residence by origin group, demography only")
-    ap.add_argument("--workers", type=int, default=2, help="processes running seeds at once (drift)")
+    ap.add_argument("--workers", type=int, default=2, help="processes running seeds at once")
     args = ap.parse_args()
     if args.composition:
         composition_only(args)
