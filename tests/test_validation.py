@@ -265,3 +265,13 @@ def test_compute_fits_the_regression_once(hand_tables, monkeypatch):
     monkeypatch.setattr(tg, "logit", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     compute(hand_tables, load_targets())
     assert sorted(calls) == ["volunteer", "volunteer_secular"]
+
+
+@pytest.mark.parametrize("nan", [float("nan"), np.float64("nan"), np.float32("nan"), None])
+def test_a_missing_model_value_is_a_miss_of_any_float_type(nan):
+    """A statistic computed from float32 columns can be a NumPy float32 NaN, which is not a Python
+    float: it once slipped past the check, gave a NaN distance, and the ABC-SMC threshold of the
+    next generation became NaN (pyABC refused to run)."""
+    t = next(t for t in load_targets() if t.kind == "value")
+    assert t.distance(nan) == 10.0 and not t.ok(nan)
+    assert t.distance(np.float32(t.value)) < 1.0 and t.ok(np.float32(t.value))

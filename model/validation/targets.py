@@ -32,6 +32,13 @@ class TargetsError(DugnadError):
     pass
 
 
+def missing(x) -> bool:
+    """Whether a model value is absent: None or NaN of any float type. (A NumPy float32 NaN is not a
+    Python ``float``, so an ``isinstance`` check let it through: its distance was NaN, and the
+    ABC-SMC threshold computed from such distances was NaN.)"""
+    return x is None or math.isnan(float(x))
+
+
 @dataclass(frozen=True)
 class Target:
     id: str
@@ -47,7 +54,7 @@ class Target:
 
     def ok(self, x: float) -> bool:
         """Is the model value ``x`` within the target?"""
-        if x is None or (isinstance(x, float) and math.isnan(x)):
+        if missing(x):
             return False
         if self.kind == "value":
             return abs(x - self.value) <= self.tolerance + 1e-12
@@ -60,7 +67,7 @@ class Target:
     def distance(self, x: float) -> float:
         """Scaled miss (0 inside the target): how far outside, in tolerances (or in units of 0.05
         for one-sided targets with no tolerance)."""
-        if x is None or (isinstance(x, float) and math.isnan(x)):
+        if missing(x):
             return 10.0
         scale = self.tolerance if self.tolerance > 0 else 0.05
         if self.kind == "value":

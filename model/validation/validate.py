@@ -11,7 +11,6 @@ intervals.
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import sys
@@ -24,7 +23,7 @@ import pandas as pd
 
 from model.outputs import check_run_folder, git_revision, replace_folder, versions
 from model.safe_io import clean_stale, fsync_tree, temp_name
-from model.validation.targets import REGRESSORS, TARGETS_FILE, load_targets, logit, regression_frame
+from model.validation.targets import REGRESSORS, TARGETS_FILE, load_targets, logit, missing, regression_frame
 
 COEF_NAMES = {"female": "woman", "age10": "age (per 10 years)", "low_education": "low education",
               "norwegian": "Norwegian skill (0–1)", "employed": "in paid work", "religious": "religiously active"}
@@ -98,7 +97,7 @@ def determinants(pooled: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fmt(x: float, digits: int = 3) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+    return "–" if missing(x) else f"{x:.{digits}f}"
 
 
 def text_table(summary: pd.DataFrame) -> str:
