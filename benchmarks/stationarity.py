@@ -83,10 +83,11 @@ def departures(runs: list[pd.DataFrame], years: int) -> pd.DataFrame:
     rows = {}
     for col in ys[0].columns:
         per_seed = pd.DataFrame({i: y[col] - y[col].iloc[0] for i, y in enumerate(ys)})
-        scale = 100 / np.mean([y[col].iloc[0] for y in ys]) if col.startswith(("bonding", "bridging")) else 100
+        first = np.mean([y[col].iloc[0] for y in ys])
+        scale = 100 / first if col.startswith(("bonding", "bridging")) else 100
         mean, se = per_seed.mean(axis=1) * scale, per_seed.std(axis=1) * scale / np.sqrt(len(ys))
         worst = mean.abs().idxmax()
-        rows[col] = {"year 1": np.mean([y[col].iloc[0] for y in ys]), f"year {years}": np.mean([y[col].iloc[-1] for y in ys]),
+        rows[col] = {"year 1": first, f"year {years}": np.mean([y[col].iloc[-1] for y in ys]),
                      "largest departure": mean[worst], "in year": worst, "se": se[worst],
                      "departure / se": abs(mean[worst]) / se[worst] if se[worst] > 0 else np.nan}
     out = pd.DataFrame(rows).T
