@@ -19,6 +19,7 @@ from model.interventions import build_interventions
 from model.levers import Levers
 from model.lifecycle import ModelPopulation
 from model.mechanisms import ORDER, demography, economy
+from model.organisations import association_groups, pooled_index
 from model.population import build_world
 from model.roster import Places, Roster, groups, random_in_group
 from model.scenario import Scenario
@@ -68,6 +69,8 @@ class DugnadModel(mesa.Model):
         self._linked = None
         self._tie_counts = None
         self._people_index = None
+        self._association_groups = None
+        self.pooled_origin = pooled_index(self.origins) if scenario.organisations.pool_small_groups else -1
         self._index_places()
         Organisation.create_agents(self, len(self.orgs), idx=np.arange(len(self.orgs)))
         share = scenario.municipalities.voluntary_policy_share
@@ -162,6 +165,7 @@ class DugnadModel(mesa.Model):
         self._roster = None
         self._tie_counts = None
         self._people_index = None
+        self._association_groups = None
 
     @property
     def n_households(self) -> int:
@@ -191,6 +195,23 @@ class DugnadModel(mesa.Model):
         if self._tie_counts is None or self._tie_counts[0] != key:
             self._tie_counts = (key, self.ties.counts_by_kind(self.people.origin))
         return self._tie_counts[1]
+
+    def association_group(self, persons: np.ndarray) -> np.ndarray:
+        """The origin group whose minority associations serve each person: their own, or the pooled
+        group where theirs is small in their municipality (:func:`model.organisations.association_groups`);
+        0 for the majority. Cached until the persons change."""
+        if self._association_groups is None:
+            self._association_groups = association_groups(
+                self.people, self.n_municipalities, len(self.origins),
+                self.params.organisations.minority_min_group, self.pooled_origin)
+        p = self.people
+        return self._association_groups[p.municipality[persons], p.origin[persons]]
+
+    def own_group_orgs(self, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+        """Whether each organisation is a minority association of the person's own group: of
+        their origin group or of the group that serves them (:meth:`association_group`)."""
+        origin = self.orgs.origin[orgs]
+        return (origin >= 0) & ((origin == self.people.origin[persons]) | (origin == self.association_group(persons)))
 
     def linked_groups(self):
         """Organisations with a linking tie, grouped by municipality (the municipal channel)."""

@@ -27,6 +27,32 @@ if TYPE_CHECKING:
     from model.scenario import Scenario
 
 SIZE_STRATA = 32  # an organisation's size is the midpoint of one of this many quantile strata (assumption)
+POOLED_GROUP = "Other"  # the origin file's group for all countries of birth not listed: in effect multicultural
+
+
+def pooled_index(origins: pd.DataFrame) -> int:
+    """Row of :data:`POOLED_GROUP` in the origin-group table, -1 if the file has none."""
+    hit = np.flatnonzero(origins["group"].to_numpy() == POOLED_GROUP)
+    return int(hit[0]) if len(hit) else -1
+
+
+def association_groups(p: People, n_mun: int, n_orig: int, min_group: int, pooled: int) -> np.ndarray:
+    """Municipality × origin group → the group whose minority associations serve it: its own, or
+    ``pooled`` where the group has fewer than ``min_group`` immigrant-background persons in the
+    municipality. A group too small for an association of its own belongs with the multicultural
+    one (FACTS §7, Møhlenpris: minority associations gathering in a shared cultural centre), so the
+    minority associations follow the number of immigrants at any population size: at 5,000
+    persons 15–21 % of immigrant-background adults were in groups without one
+    (docs/demography.md, Size). The majority (0), and every group when ``pooled`` is -1, keep their own."""
+    imm = (p.background != MAJORITY) & (p.origin > 0)
+    cnt = np.bincount(p.municipality[imm].astype(np.int64) * n_orig + p.origin[imm],
+                      minlength=n_mun * n_orig).reshape(n_mun, n_orig)
+    table = np.tile(np.arange(n_orig, dtype=np.int64), (n_mun, 1))
+    if pooled >= 0:
+        small = cnt < min_group
+        small[:, [0, pooled]] = False
+        table[small] = pooled
+    return table
 
 
 def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFrame, nb_municipality: np.ndarray,
@@ -64,9 +90,13 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
         mun_pop = np.bincount(p.municipality, minlength=n_municipalities)
         n_total = max(1, round(float((mun_pop / persons_per_org).sum())))
         nb_org_weight = nb_pop / persons_per_org[nb_municipality]  # denser where fewer persons per organisation
-    # minority organisations: per origin group present, by its number of immigrants (FACTS §1, §4.5)
+    # minority organisations: per origin group present, by its number of immigrants (FACTS §1, §4.5);
+    # a group small in its municipality counts with the pooled group there (association_groups)
+    table = association_groups(p, n_municipalities, len(origins), op.minority_min_group,
+                               pooled_index(origins) if op.pool_small_groups else -1)
+    assoc = table[p.municipality, p.origin]
     for o in range(1, len(origins)):
-        members = (p.origin == o) & (p.background != MAJORITY)
+        members = (assoc == o) & (p.background != MAJORITY)
         cnt = int(members.sum())
         if cnt < op.minority_min_group:
             continue

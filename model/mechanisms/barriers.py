@@ -60,9 +60,9 @@ def fit(model, persons: np.ndarray, orgs: np.ndarray) -> tuple[np.ndarray, np.nd
     rel = trad >= 0
     impossible |= rel & (p.tradition[persons] != trad)
     misfit += rel & ~p.religious[persons]
-    org_origin = o.origin[orgs]
-    mino = org_origin >= 0
-    other = mino & (p.origin[persons] != org_origin)
+    # another group's minority association; a group small in its municipality is at home in the
+    # pooled multicultural one (model.organisations.association_groups)
+    other = (o.origin[orgs] >= 0) & ~model.own_group_orgs(persons, orgs)
     misfit += np.where(other, np.where(p.background[persons] == MAJORITY, 2.5, 1.5), 0.0)
     return misfit, impossible
 

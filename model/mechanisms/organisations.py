@@ -25,7 +25,8 @@ organisations by and for an origin group, often informal.
   - minority organisations of an origin group with at least ``minority_min_group`` persons of
     immigrant background in the municipality: one per ``minority_per_immigrants`` of them (at least
     one), minus the group's active organisations there; in a neighbourhood drawn by where the group
-    lives;
+    lives. Groups under that size there count with the pooled group "Other" (in effect
+    multicultural; :func:`model.organisations.association_groups`);
   - volunteer centres: one per ``persons_per_volunteer_centre`` inhabitants (at least one).
 
   A new organisation is drawn from its kind's profile like those at the start
@@ -158,14 +159,15 @@ def found_missing(model) -> np.ndarray:
                          capacity=np.array([_mean_size(model, "volunteer_centre") * mun_pop[m] / op.persons_per_volunteer_centre])))
     # minority organisations by (municipality, origin group)
     n_orig = len(model.origins)
-    imm = (p.background != MAJORITY) & (p.origin > 0)
-    cnt = np.bincount(p.municipality[imm].astype(np.int64) * n_orig + p.origin[imm], minlength=n_mun * n_orig)
+    imm = np.flatnonzero((p.background != MAJORITY) & (p.origin > 0))
+    group = model.association_group(imm)  # a group small locally counts with the pooled group
+    cnt = np.bincount(p.municipality[imm].astype(np.int64) * n_orig + group, minlength=n_mun * n_orig)
     mine = o.active & (o.kind == MINORITY) & (o.origin > 0)
     have = np.bincount(o.municipality[mine].astype(np.int64) * n_orig + o.origin[mine], minlength=n_mun * n_orig)
     want = np.where(cnt >= op.minority_min_group, np.maximum(1.0, cnt / op.minority_per_immigrants), 0.0)
     for key, j in zip(*_draws(model, "organisations.found_minority", want - have)):
         m, g = divmod(int(key), n_orig)
-        w_nb = np.bincount(p.neighbourhood[imm & (p.origin == g)], minlength=n_nb).astype(float)
+        w_nb = np.bincount(p.neighbourhood[imm[group == g]], minlength=n_nb).astype(float)
         new.append(found(model, "minority", np.array([_pick_nb(model, f"organisations.found_minority_{g}", w_nb, m, m, j)]),
                          origin=g, minority=True, slots=np.array([j]),
                          capacity=np.array([_mean_size(model, "minority") * cnt[key] / op.minority_per_immigrants])))

@@ -18,7 +18,9 @@ person asks a minority person.
 Without being asked, an informed person may also seek an organisation: information comes from ties
 who are active (networks carry information, FACTS §4.2), from the municipality's channels for
 organisations linked to it (reached in proportion to dugnad literacy), and — for newcomers —
-from their own group's minority organisation, where they go first (FACTS §4.5). Interventions add
+from their own group's minority organisation (the pooled multicultural one where their group is
+small locally, ``organisations.pool_small_groups``), where they go first (FACTS §4.5). With
+``organisations.one_own_association`` a person belongs to one association of their own group at a time. Interventions add
 information (``levers.info``: campaigns, drop-in offices, mentors), raise asking
 (``levers.ask_boost``, ``levers.activity``) and openness (``levers.openness_extra``), and can aim
 some outside asks at an under-represented group (``levers.targeted``).
@@ -66,6 +68,9 @@ def decide(model, asker: np.ndarray | None, target: np.ndarray, orgs: np.ndarray
 
 
 def eligible(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
+    """Who may join: of an age the organisation takes, with a free slot, not in it already, living
+    in its municipality, and (``organisations.one_own_association``) not in another association of
+    their own group (:func:`in_own_group_org`)."""
     p = model.people
     ok = (persons >= 0)
     persons = np.where(ok, persons, 0)
@@ -73,7 +78,21 @@ def eligible(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
     ok &= (p.mem_org[persons] < 0).any(axis=1)
     ok &= ~(p.mem_org[persons] == orgs[:, None]).any(axis=1)
     ok &= p.municipality[persons] == model.orgs.municipality[orgs]
+    if model.params.organisations.one_own_association:
+        ok &= ~(model.own_group_orgs(persons, orgs) & in_own_group_org(model, persons))
     return ok
+
+
+def in_own_group_org(model, persons: np.ndarray) -> np.ndarray:
+    """Whether each person is already in a minority association of their own group. One at a
+    time: associations recruit through kin and community ties that span the municipality, and with
+    several to choose from (a large municipality has two to nine per group) 9 % of
+    immigrant-background adults at 100,000 persons were in two or more, so the same capacity
+    reached fewer people than at 20,000 (docs/demography.md, Size; assumption)."""
+    mem = model.people.mem_org[persons]
+    slots = np.repeat(np.asarray(persons), mem.shape[1])
+    own = model.own_group_orgs(slots, np.maximum(mem.ravel(), 0)).reshape(mem.shape)
+    return (own & (mem >= 0)).any(axis=1)
 
 
 def ask(model) -> None:
@@ -149,7 +168,7 @@ def seek(model) -> None:
     first = (org < 0) & newcomer & S.chance("recruitment.seek_own_group", wk, NEWCOMER_MINORITY_FIRST)
     pick = S.uniform("recruitment.seek_own_org", wk)
     for i in np.flatnonzero(first):
-        opts = model.minority_orgs.get((int(p.municipality[who[i]]), int(p.origin[who[i]])))
+        opts = model.minority_orgs.get((int(p.municipality[who[i]]), int(model.association_group(who[i:i + 1])[0])))
         if opts:
             org[i] = opts[min(int(pick[i] * len(opts)), len(opts) - 1)]
     # 3) the municipality's channels (linked organisations), reached by those who know where to look
