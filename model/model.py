@@ -200,6 +200,8 @@ class DugnadModel(mesa.Model):
         """The origin group whose minority associations serve each person: their own, or the pooled
         group where theirs is small in their municipality (:func:`model.organisations.association_groups`);
         0 for the majority. Cached until the persons change."""
+        if self.pooled_origin < 0:  # no pooling: everyone's own group, no table to keep
+            return self.people.origin[persons].astype(np.int64)
         if self._association_groups is None:
             self._association_groups = association_groups(
                 self.people, self.n_municipalities, len(self.origins),
