@@ -91,7 +91,7 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
         n_total = max(1, round(float((mun_pop / persons_per_org).sum())))
         nb_org_weight = nb_pop / persons_per_org[nb_municipality]  # denser where fewer persons per organisation
     # minority organisations: per origin group present, by its number of immigrants (FACTS §1, §4.5);
-    # a group small in its municipality counts with the pooled group there (association_groups)
+    # with pool_small_groups, a group small in its municipality counts with the pooled group there
     table = association_groups(p, n_municipalities, len(origins), op.minority_min_group,
                                pooled_index(origins) if op.pool_small_groups else -1)
     assoc = table[p.municipality, p.origin]
