@@ -1,8 +1,8 @@
 """Minority associations of one's own group: groups small in their municipality are served by the
 pooled multicultural group's associations (``organisations.pool_small_groups``), and a person
 belongs to one association of their own group at a time (``organisations.one_own_association``;
-model.organisations.association_groups, model.mechanisms.recruitment.eligible). Both are off in the
-shipped baseline until it is recalibrated with them."""
+model.organisations.association_groups, model.mechanisms.recruitment.eligible). Both are on by
+default and in the calibrated baseline."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def test_founding_counts_small_groups_with_the_pooled_group():
 
 
 def test_switched_off_every_group_keeps_its_own_and_a_second_association_is_allowed():
-    m = blank_model(2000, organisations={"minority_min_group": 1})
+    m = blank_model(2000, organisations={"minority_min_group": 1, "pool_small_groups": False, "one_own_association": False})
     p = m.people
     g = int(np.bincount(p.origin[p.background != MAJORITY], minlength=len(m.origins))[1:].argmax()) + 1
     person, a, b = _person_and_two_associations(m, g)
