@@ -167,8 +167,9 @@ def seek(model) -> None:
     newcomer = (p.background[who] != MAJORITY) & (p.years_in_norway[who] < model.params.membership.newcomer_years)
     first = (org < 0) & newcomer & S.chance("recruitment.seek_own_group", wk, NEWCOMER_MINORITY_FIRST)
     pick = S.uniform("recruitment.seek_own_org", wk)
-    for i in np.flatnonzero(first):
-        opts = model.minority_orgs.get((int(p.municipality[who[i]]), int(model.association_group(who[i:i + 1])[0])))
+    rows = np.flatnonzero(first)
+    for i, mun, group in zip(rows, p.municipality[who[rows]], model.association_group(who[rows])):
+        opts = model.minority_orgs.get((int(mun), int(group)))
         if opts:
             org[i] = opts[min(int(pick[i] * len(opts)), len(opts) - 1)]
     # 3) the municipality's channels (linked organisations), reached by those who know where to look
