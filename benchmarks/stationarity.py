@@ -9,8 +9,8 @@ population's composition and each origin group's median residence against origin
 each indicator's mean over every recorded year, the largest departure of a later year from year 1
 (percentage points for shares, percent for ties) and its standard error over seeds, so that a
 departure can be told from seed noise (groups of a few hundred youths move by points).
-Size: the same indicators at month 0 for each size (density per neighbourhood kept, as
-``--persons`` does). Composition: the demography alone (the skeleton the builder settles, no
+Size: the same indicators for each size at month 0 and as the mean of the first recorded year
+(density per neighbourhood kept, as ``--persons`` does). Composition: the demography alone (the skeleton the builder settles, no
 behaviour), cheap enough for populations where small origin groups have hundreds of persons:
 each group's median residence against origin_groups.csv every ten years. Prints markdown
 tables; takes minutes to hours (20,000 persons × 30 years × 4 seeds ≈ 8 min with 2 worker
@@ -65,7 +65,8 @@ def run(scenario, seed: int, months: int, every: int) -> pd.DataFrame:
     wide = {f"{ind}:{grp}": ts[ts.group == grp].set_index("month")[ind] for ind, grp in SHARES + LEVELS}
     ind = pd.DataFrame(wide)
     comp = pd.DataFrame(rows).set_index("month")
-    return comp.join(ind, how="left")
+    # every recorded month (composition only at the snapshots): the yearly means need them all
+    return comp.join(ind, how="outer")
 
 
 def yearly(run_table: pd.DataFrame, years: int) -> pd.DataFrame:
@@ -124,21 +125,25 @@ def sizes(args) -> None:
     seeds = seeds * len(ns) if len(seeds) == 1 else seeds
     if len(seeds) != len(ns):
         raise SystemExit("--seeds: one number, or one per size")
-    months = 12 * args.years
+    start = 12 * args.years
+    months = start + 11  # the year from month `start`: single months of small groups move by points
     jobs = [(n, seed) for n, k in zip(ns, seeds) for seed in range(1, k + 1)]
     jobs.sort(key=lambda j: -j[0])  # largest first, so that the workers finish together
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as ex:
         futures = {(n, seed): ex.submit(run, load_scenario(args.scenario, {"population": {"persons": n}}), seed,
-                                        months, months or 1) for n, seed in jobs}
-        done = {job: f.result().iloc[[-1]] for job, f in futures.items()}
+                                        months, months) for n, seed in jobs}
+        done = {job: f.result() for job, f in futures.items()}
     print(f"{len(jobs)} runs in {time.perf_counter() - t0:.0f} s ({args.workers} worker processes)", flush=True)
-    for n, k in zip(ns, seeds):
-        runs = pd.concat([done[(n, seed)] for seed in range(1, k + 1)])
-        out[f"{n:,} mean"], out[f"{n:,} se"] = runs.mean(), runs.std() / np.sqrt(k)
-    df = pd.DataFrame(out)
-    print(f"\n## Size: month {12 * args.years}, mean and standard error over seeds ({', '.join(map(str, seeds))})\n")
-    print(df.round(3).to_string())
+    indicators = [f"{i}:{g}" for i, g in SHARES + LEVELS]
+    for title, pick in ((f"month {start}", lambda r: r.loc[[start]]),
+                        (f"mean of months {start}–{months} (headline indicators)", lambda r: r.loc[start:months, indicators].mean().to_frame().T)):
+        out = {}
+        for n, k in zip(ns, seeds):
+            runs = pd.concat([pick(done[(n, seed)]) for seed in range(1, k + 1)])
+            out[f"{n:,} mean"], out[f"{n:,} se"] = runs.mean(), runs.std() / np.sqrt(k)
+        print(f"\n## Size: {title}, mean and standard error over seeds ({', '.join(map(str, seeds))})\n")
+        print(pd.DataFrame(out).round(3).to_string())
 
 
 def skeleton_medians(sc, seed: int, years: int) -> pd.DataFrame:
