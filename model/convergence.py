@@ -6,8 +6,9 @@ employment; bonding and bridging ties per adult) are recorded, and each one's li
 fitted with its standard error. A run counts as not converged when some indicator's trend is
 *clearly* steeper than the bound: the 98 % interval of its slope (:data:`Z_CLEAR` standard errors
 either side; twenty indicators are judged at once) lies beyond :data:`MAX_SHARE_SLOPE` a year
-(percentage points) for a share or :data:`MAX_LEVEL_SLOPE` of its level a year for a tie count. The standard error allows for month-to-month persistence (memberships last, so the residuals
-are autocorrelated; the effective number of months is n·(1 − ρ)/(1 + ρ) with ρ their lag-1
+(percentage points) for a share or :data:`MAX_LEVEL_SLOPE` of its level a year for a tie count.
+The standard error allows for month-to-month persistence (memberships last, so the residuals are
+autocorrelated; the effective number of months is n·(1 − ρ)/(1 + ρ) with ρ their lag-1
 autocorrelation). Without it the bound alone flagged seed noise: a 5,000-person run has about 80
 immigrant-background children, whose share moves by points from month to month, and `make run`
 warned after a settled 480-month burn-in. The diagnostic reports every slope and standard error,
