@@ -10,8 +10,8 @@ each indicator's mean over every recorded year, the largest departure of a later
 (percentage points for shares, percent for ties) and its standard error over seeds, so that a
 departure can be told from seed noise (groups of a few hundred youths move by points).
 Size: the same indicators for each size at month 0 and as the mean of the first recorded year
-(density per neighbourhood kept, as ``--persons`` does). Composition: the demography alone (the skeleton the builder settles, no
-behaviour), cheap enough for populations where small origin groups have hundreds of persons:
+(density per neighbourhood kept, as ``--persons`` does). Composition: the demography alone (the
+skeleton the builder settles, no behaviour), cheap enough for populations where small origin groups have hundreds of persons:
 each group's median residence against origin_groups.csv every ten years. Prints markdown
 tables; takes minutes to hours (20,000 persons × 30 years × 4 seeds ≈ 8 min with 2 worker
 processes; 200,000 persons × 60 years, demography only, under a minute).

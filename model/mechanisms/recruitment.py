@@ -20,8 +20,8 @@ who are active (networks carry information, FACTS §4.2), from the municipality'
 organisations linked to it (reached in proportion to dugnad literacy), and — for newcomers —
 from their own group's minority organisation (the pooled multicultural one where their group is
 small locally, ``organisations.pool_small_groups``), where they go first (FACTS §4.5). With
-``organisations.one_own_association`` a person belongs to one association of their own group at a time. Interventions add
-information (``levers.info``: campaigns, drop-in offices, mentors), raise asking
+``organisations.one_own_association`` a person belongs to one association of their own group at a
+time. Interventions add information (``levers.info``: campaigns, drop-in offices, mentors), raise asking
 (``levers.ask_boost``, ``levers.activity``) and openness (``levers.openness_extra``), and can aim
 some outside asks at an under-represented group (``levers.targeted``).
 """
@@ -79,7 +79,8 @@ def eligible(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
     ok &= ~(p.mem_org[persons] == orgs[:, None]).any(axis=1)
     ok &= p.municipality[persons] == model.orgs.municipality[orgs]
     if model.params.organisations.one_own_association:
-        ok &= ~(model.own_group_orgs(persons, orgs) & in_own_group_org(model, persons))
+        own = np.flatnonzero(ok & model.own_group_orgs(persons, orgs))  # only these need the memberships read
+        ok[own] = ~in_own_group_org(model, persons[own])
     return ok
 
 
