@@ -10,7 +10,7 @@ each indicator's mean over every recorded year, the largest departure of a later
 (percentage points for shares, percent for ties) and its standard error over seeds, so that a
 departure can be told from seed noise (groups of a few hundred youths move by points).
 Size: the same indicators for each size at month 0 and as the mean of the first recorded year
-(density per neighbourhood kept, as ``--persons`` does). Composition: the demography alone (the
+(``--window`` months; density per neighbourhood kept, as ``--persons`` does). Composition: the demography alone (the
 skeleton the builder settles, no behaviour), cheap enough for populations where small origin groups have hundreds of persons:
 each group's median residence against origin_groups.csv every ten years. Prints markdown
 tables; takes minutes to hours (20,000 persons × 30 years × 4 seeds ≈ 8 min with 2 worker
@@ -126,7 +126,7 @@ def sizes(args) -> None:
     if len(seeds) != len(ns):
         raise SystemExit("--seeds: one number, or one per size")
     start = 12 * args.years
-    months = start + 11  # the year from month `start`: single months of small groups move by points
+    months = start + args.window - 1  # single months of small groups move by points: average a window
     jobs = [(n, seed) for n, k in zip(ns, seeds) for seed in range(1, k + 1)]
     jobs.sort(key=lambda j: -j[0])  # largest first, so that the workers finish together
     t0 = time.perf_counter()
@@ -185,7 +185,10 @@ def main() -> None:
     ap.add_argument("--sizes", default=None, help="comma-separated sizes: compare levels across sizes instead")
     ap.add_argument("--composition", action="store_true", help="median residence by origin group, demography only")
     ap.add_argument("--workers", type=int, default=2, help="processes running seeds at once")
+    ap.add_argument("--window", type=int, default=12, help="with --sizes: months averaged from the start of year --years")
     args = ap.parse_args()
+    if args.window < 1:
+        ap.error("--window: at least 1 month")
     if args.composition:
         composition_only(args)
     else:

@@ -19,7 +19,7 @@ from model.interventions import build_interventions
 from model.levers import Levers
 from model.lifecycle import ModelPopulation
 from model.mechanisms import ORDER, demography, economy
-from model.organisations import association_groups, pooled_index
+from model.organisations import association_groups, own_association_min, pooled_index
 from model.population import build_world
 from model.roster import Places, Roster, groups, random_in_group
 from model.scenario import Scenario
@@ -205,7 +205,7 @@ class DugnadModel(mesa.Model):
         if self._association_groups is None:
             self._association_groups = association_groups(
                 self.people, self.n_municipalities, len(self.origins),
-                self.params.organisations.minority_min_group, self.pooled_origin)
+                own_association_min(self.params.organisations), self.pooled_origin)
         p = self.people
         return self._association_groups[p.municipality[persons], p.origin[persons]]
 

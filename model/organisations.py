@@ -36,7 +36,16 @@ def pooled_index(origins: pd.DataFrame) -> int:
     return int(hit[0]) if len(hit) else -1
 
 
-def association_groups(p: People, n_mun: int, n_orig: int, min_group: int, pooled: int) -> np.ndarray:
+def own_association_min(op) -> float:
+    """Immigrant-background persons an origin group needs in a municipality for minority
+    associations of its own when small groups are pooled: half an association's worth by default
+    (``minority_min_share`` × ``minority_per_immigrants``), and at least ``minority_min_group``. A
+    threshold that scales with the association's size keeps the number of associations per
+    immigrant alike at any population size (docs/demography.md, Size)."""
+    return max(float(op.minority_min_group), op.minority_min_share * op.minority_per_immigrants)
+
+
+def association_groups(p: People, n_mun: int, n_orig: int, min_group: float, pooled: int) -> np.ndarray:
     """Municipality × origin group → the group whose minority associations serve it: its own, or
     ``pooled`` where the group has fewer than ``min_group`` immigrant-background persons in the
     municipality. A group too small for an association of its own belongs with the multicultural
@@ -92,7 +101,7 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
         nb_org_weight = nb_pop / persons_per_org[nb_municipality]  # denser where fewer persons per organisation
     # minority organisations: per origin group present, by its number of immigrants (FACTS §1, §4.5);
     # with pool_small_groups, a group small in its municipality counts with the pooled group there
-    table = association_groups(p, n_municipalities, len(origins), op.minority_min_group,
+    table = association_groups(p, n_municipalities, len(origins), own_association_min(op),
                                pooled_index(origins) if op.pool_small_groups else -1)
     assoc = table[p.municipality, p.origin]
     for o in range(1, len(origins)):

@@ -45,7 +45,8 @@ def _group_without_org(m):
 
 
 def test_minority_organisation_founded_where_group_is_large_and_unserved():
-    m = blank_model(2000, organisations={"found_rate": 1.0, "minority_per_immigrants": 50.0, "minority_min_group": 5})
+    m = blank_model(2000, organisations={"found_rate": 1.0, "minority_per_immigrants": 50.0, "minority_min_group": 5,
+                                                  "minority_min_share": 0.0})
     g, cnt = _group_without_org(m)
     assert cnt >= 5
     o = m.orgs

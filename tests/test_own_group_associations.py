@@ -12,7 +12,7 @@ import numpy as np
 
 from model.mechanisms import barriers, recruitment
 from model.mechanisms import organisations as orgmech
-from model.organisations import association_groups, pooled_index
+from model.organisations import association_groups, own_association_min, pooled_index
 from model.state import IMMIGRANT, KINDS, MAJORITY, MEMBER
 from tests.conftest import blank_model, put
 
@@ -44,6 +44,19 @@ def test_groups_under_the_threshold_belong_with_the_pooled_group_in_that_municip
     assert (association_groups(p, 2, 4, 30, pooled=-1) == np.arange(4)).all()
 
 
+def test_the_threshold_is_half_an_associations_worth_and_scales_with_it():
+    """A group needs half an association's worth (minority_min_share × minority_per_immigrants) for
+    associations of its own, and at least minority_min_group: with 200 immigrants per association,
+    a group of 99 is pooled and one of 100 keeps its own; a fixed count alone (share 0) keeps 30."""
+    op = lambda **kw: SimpleNamespace(**({"minority_min_group": 30, "minority_min_share": 0.5, "minority_per_immigrants": 200.0} | kw))
+    assert own_association_min(op()) == 100.0
+    assert own_association_min(op(minority_per_immigrants=500.0)) == 250.0
+    assert own_association_min(op(minority_min_share=0.0)) == 30.0
+    assert own_association_min(op(minority_min_share=0.1)) == 30.0
+    p = hand_made([{1: 99, 2: 100, 3: 5}])
+    assert association_groups(p, 1, 4, own_association_min(op()), pooled=OTHER)[0].tolist() == [0, OTHER, 2, OTHER]
+
+
 def test_the_pooled_group_is_the_origin_files_other():
     m = blank_model(300, organisations=ON)
     assert m.origins["group"].iloc[pooled_index(m.origins)] == "Other"
@@ -64,7 +77,7 @@ def _person_and_two_associations(m, group: int) -> tuple[int, int, int]:
 
 
 def test_one_association_of_ones_own_group_at_a_time():
-    m = blank_model(2000, organisations=ON | {"minority_min_group": 1})
+    m = blank_model(2000, organisations=ON | {"minority_min_group": 1, "minority_min_share": 0.0})
     p, o = m.people, m.orgs
     g = int(np.bincount(p.origin[p.background != MAJORITY], minlength=len(m.origins))[1:].argmax()) + 1
     person, a, b = _person_and_two_associations(m, g)
@@ -81,7 +94,7 @@ def test_one_association_of_ones_own_group_at_a_time():
 
 
 def test_a_small_groups_members_are_at_home_in_the_pooled_association():
-    m = blank_model(2000, organisations=ON)
+    m = blank_model(2000, organisations=ON | {"minority_min_share": 0.0})  # the threshold is minority_min_group (30)
     p, o = m.people, m.orgs
     other = pooled_index(m.origins)
     imm = (p.background != MAJORITY) & (p.origin > 0)
@@ -111,7 +124,7 @@ def test_founding_counts_small_groups_with_the_pooled_group():
     counts = np.bincount(p.origin[imm], minlength=len(probe.origins))
     ok = [t for t in range(2, 400) if counts[other] < t <= counts[other] + counts[(counts < t) & (np.arange(len(counts)) != other)].sum()]
     assert ok, "no threshold where pooling decides (change the seed)"
-    m = blank_model(2000, organisations=ON | {"found_rate": 1.0, "minority_min_group": ok[0]})
+    m = blank_model(2000, organisations=ON | {"found_rate": 1.0, "minority_min_group": ok[0], "minority_min_share": 0.0})
     o = m.orgs
     o.active[o.kind == MINORITY] = False
     m.orgs_changed()
