@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/stationarity.py --persons 20000 --years 30 --seeds 3
     .venv/bin/python benchmarks/stationarity.py --sizes 5000,20000,100000 --years 0 --seeds 8,4,2
+    .venv/bin/python benchmarks/stationarity.py --sizes 5000,20000,100000 --years 0 --window 24 --seeds 24,6,6
     .venv/bin/python benchmarks/stationarity.py --composition --persons 200000 --years 60 --seeds 2
 
 Drift: headline indicators (mean over seeds) at month 0 and every five years after, plus the
@@ -9,10 +10,11 @@ population's composition and each origin group's median residence against origin
 each indicator's mean over every recorded year, the largest departure of a later year from year 1
 (percentage points for shares, percent for ties) and its standard error over seeds, so that a
 departure can be told from seed noise (groups of a few hundred youths move by points).
-Size: the same indicators for each size at month 0 and as the mean of the first recorded year
-(``--window`` months; density per neighbourhood kept, as ``--persons`` does). Composition: the demography alone (the
-skeleton the builder settles, no behaviour), cheap enough for populations where small origin groups have hundreds of persons:
-each group's median residence against origin_groups.csv every ten years. Prints markdown
+Size: the same indicators for each size at month 12·``--years`` and as the mean of the ``--window``
+months from there (default 12; density per neighbourhood kept, as ``--persons`` does). Composition: the
+demography alone (the skeleton the builder settles, no behaviour), cheap enough for populations
+where small origin groups have hundreds of persons: each group's median residence against
+origin_groups.csv every ten years. Prints markdown
 tables; takes minutes to hours (20,000 persons × 30 years × 4 seeds ≈ 8 min with 2 worker
 processes; 200,000 persons × 60 years, demography only, under a minute).
 """

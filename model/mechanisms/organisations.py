@@ -25,8 +25,9 @@ organisations by and for an origin group, often informal.
   - minority organisations of an origin group with at least ``minority_min_group`` persons of
     immigrant background in the municipality: one per ``minority_per_immigrants`` of them (at least
     one), minus the group's active organisations there; in a neighbourhood drawn by where the group
-    lives. With ``pool_small_groups``, groups under half an association's worth there (:func:`model.organisations.own_association_min`) count
-    with the pooled group "Other" (in effect multicultural; :func:`model.organisations.association_groups`);
+    lives. With ``pool_small_groups``, groups under half an association's worth there
+    (:func:`model.organisations.own_association_min`) count with the pooled group "Other" (in
+    effect multicultural; :func:`model.organisations.association_groups`);
   - volunteer centres: one per ``persons_per_volunteer_centre`` inhabitants (at least one).
 
   A new organisation is drawn from its kind's profile like those at the start
