@@ -100,3 +100,23 @@ def test_low_status_people_are_asked_less():
     p.education[a[1]] = 2
     p.employed[a[1]] = True
     assert recruitment.low_status(m, np.array(a)).tolist() == [True, False]
+
+
+def test_one_congregation_at_a_time():
+    """organisations.one_congregation: a member of one congregation may not join a second one
+    (one parish, mosque or temple), but may join any other organisation; switched off, they may."""
+    for on in (True, False):
+        m = blank_model(2000, organisations={"one_congregation": on})
+        p, o = m.people, m.orgs
+        rel = np.flatnonzero(o.kind == recruitment.RELIGIOUS)
+        a, b = int(rel[0]), int(rel[1])
+        o.municipality[b], o.tradition[b] = o.municipality[a], o.tradition[a]   # two congregations of one tradition
+        person = int(np.flatnonzero((p.age >= 30) & (p.municipality == o.municipality[a]))[0])
+        other = int(np.flatnonzero((o.kind != recruitment.RELIGIOUS) & (o.age_profile != 1)
+                                   & (o.municipality == o.municipality[a]))[0])
+        ask = lambda org: bool(recruitment.eligible(m, np.array([person]), np.array([org]))[0])  # noqa: E731
+        assert ask(a) and ask(b)
+        put(m, person, a, MEMBER)
+        assert ask(b) is not on
+        assert ask(other)
+        assert recruitment.in_congregation(m, np.array([person])).tolist() == [True]

@@ -21,7 +21,7 @@ organisations linked to it (reached in proportion to dugnad literacy), and — f
 from their own group's minority organisation (the pooled multicultural one where their group is
 small locally, ``organisations.pool_small_groups``), where they go first (FACTS §4.5). With
 ``organisations.one_own_association`` a person belongs to one association of their own group at a
-time. Interventions add information (``levers.info``: campaigns, drop-in offices, mentors), raise asking
+time, and with ``organisations.one_congregation`` to one congregation. Interventions add information (``levers.info``: campaigns, drop-in offices, mentors), raise asking
 (``levers.ask_boost``, ``levers.activity``) and openness (``levers.openness_extra``), and can aim
 some outside asks at an under-represented group (``levers.targeted``).
 """
@@ -33,8 +33,9 @@ import numpy as np
 from model.mechanisms import barriers
 from model.mechanisms.membership import join
 from model.roster import random_in_group
-from model.state import MAJORITY, MEMBER, PARTICIPANT, VOLUNTEER
+from model.state import KINDS, MAJORITY, MEMBER, PARTICIPANT, VOLUNTEER
 
+RELIGIOUS = KINDS.index("religious")
 NEWCOMER_MINORITY_FIRST = 0.5  # chance a newcomer's own search goes to their group's organisation (assumption)
 
 
@@ -69,8 +70,9 @@ def decide(model, asker: np.ndarray | None, target: np.ndarray, orgs: np.ndarray
 
 def eligible(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
     """Who may join: of an age the organisation takes, with a free slot, not in it already, living
-    in its municipality, and (``organisations.one_own_association``) not in another association of
-    their own group (:func:`in_own_group_org`)."""
+    in its municipality, not in another association of their own group
+    (``organisations.one_own_association``, :func:`in_own_group_org`) and not in another congregation
+    (``organisations.one_congregation``, :func:`in_congregation`)."""
     p = model.people
     ok = (persons >= 0)
     persons = np.where(ok, persons, 0)
@@ -81,7 +83,19 @@ def eligible(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
     if model.params.organisations.one_own_association:
         own = np.flatnonzero(ok & model.own_group_orgs(persons, orgs))  # only these need the memberships read
         ok[own] = ~in_own_group_org(model, persons[own])
+    if model.params.organisations.one_congregation:
+        rel = np.flatnonzero(ok & (model.orgs.kind[orgs] == RELIGIOUS))
+        ok[rel] = ~in_congregation(model, persons[rel])
     return ok
+
+
+def in_congregation(model, persons: np.ndarray) -> np.ndarray:
+    """Whether each person already belongs to a congregation. One at a time (one parish, mosque or
+    temple): a tradition has one to three congregations in a 5,000-person municipality and seven or
+    more at 20,000, and with several to join religiously active adults held more than one each, so
+    immigrant-background volunteering rose with the run's size (docs/demography.md, Size; assumption)."""
+    mem = model.people.mem_org[persons]
+    return ((mem >= 0) & (model.orgs.kind[np.maximum(mem, 0)] == RELIGIOUS)).any(axis=1)
 
 
 def in_own_group_org(model, persons: np.ndarray) -> np.ndarray:
