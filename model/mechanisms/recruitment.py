@@ -21,7 +21,8 @@ organisations linked to it (reached in proportion to dugnad literacy), and — f
 from their own group's minority organisation (the pooled multicultural one where their group is
 small locally, ``organisations.pool_small_groups``), where they go first (FACTS §4.5). With
 ``organisations.one_own_association`` a person belongs to one association of their own group at a
-time, and with ``organisations.one_congregation`` to one congregation. Interventions add information (``levers.info``: campaigns, drop-in offices, mentors), raise asking
+time, and with ``organisations.one_congregation`` to one congregation. Interventions add
+information (``levers.info``: campaigns, drop-in offices, mentors), raise asking
 (``levers.ask_boost``, ``levers.activity``) and openness (``levers.openness_extra``), and can aim
 some outside asks at an under-represented group (``levers.targeted``).
 """
