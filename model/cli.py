@@ -349,6 +349,11 @@ def cmd_calibrate(args) -> int:
     for k, v in s["fitted"].items():
         r = s["accepted_ranges"][k]
         print(f"  {k:34s} {v:10.4g}   posterior 5–95% {r['p05']:.3g}–{r['p95']:.3g}   prior {r['prior'][0]:g}–{r['prior'][1]:g}")
+    ess = g.get("effective_sample_size")
+    if ess is not None and ess < s["settings"]["population"] / 4:
+        print(f"warning: the final generation's weights are worth {ess:.1f} equally weighted sets of "
+              f"{g['accepted']}; the posterior ranges and `compare --posterior` understate the parameters' "
+              "uncertainty (more sets per generation: --population)", file=sys.stderr)
     print(f"Written: {args.write}  (working folder {args.out}/)")
     return 0
 

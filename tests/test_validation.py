@@ -183,6 +183,7 @@ def test_calibrate_end_to_end_on_a_tiny_budget_and_resumes(tmp_path, monkeypatch
     s = cal.calibrate(scen, out, fitted, workers=1, spec_file=spec, progress=False)
     assert [g["t"] for g in s["generations"]] == [0] and s["simulations"] >= 4
     assert s["accepted"] == 4 and len(s["accepted_samples"]) == 4
+    assert s["generations"][0]["effective_sample_size"] == pytest.approx(4.0)   # the prior sample: equal weights
     assert set(s["fitted"]) == {"recruitment.ask_rate", "ladder.volunteer_rate"}
     posterior = pd.read_csv(out / "posterior.csv", index_col="particle")
     assert s["fitted"] == posterior.loc[s["fitted_sample"], list(s["fitted"])].to_dict()
@@ -219,6 +220,39 @@ def test_posterior_resampling_follows_the_weights():
     final = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "weight": [0.0, 0.5, 0.5, 0.0], "distance": [0.1, 0.2, 0.3, 0.4]})
     got = [x["parameters"]["a"] for x in cal._posterior_samples(final, {"a": (0, 5)})]
     assert sorted(got) == [2.0, 2.0, 3.0, 3.0]
+
+
+def test_effective_sample_size():
+    assert cal.effective_sample_size([0.25, 0.25, 0.25, 0.25]) == pytest.approx(4.0)
+    assert cal.effective_sample_size([2.0, 0.0, 0.0]) == pytest.approx(1.0)
+    assert cal.effective_sample_size([0.864, 0.130, 0.002, 0.002, 0.002]) == pytest.approx(1.3, abs=0.05)
+    assert cal.effective_sample_size([]) == 0.0
+
+
+def test_report_says_how_many_sets_the_posterior_rests_on():
+    from model.validation.report import _concentration
+    spread = {"accepted_samples": [{"sample": i} for i in range(8)], "generations": [{"effective_sample_size": 7.2}]}
+    assert "8 distinct sets of its 8" in _concentration(spread) and "7.2" in _concentration(spread)
+    assert "Too few" not in _concentration(spread)
+    piled = {"accepted_samples": [{"sample": i % 3} for i in range(8)]}   # an older summary: no ESS
+    assert "3 distinct sets of its 8" in _concentration(piled) and "Too few" in _concentration(piled)
+    assert _concentration({}) == ""
+
+
+def test_collapsed_weights_give_a_clear_error(tmp_path, monkeypatch):
+    """pyABC stops with an AssertionError when a new generation's weights are not finite (its issues
+    #614, #623); calibrate says why and what to do instead of a traceback."""
+    import pyabc
+    scen, spec = quick_scenario(tmp_path), tiny_spec(tmp_path)
+    out = tmp_path / "cal"
+    cal.calibrate(scen, out, tmp_path / "fitted.toml", workers=1, spec_file=spec, progress=False)
+
+    def collapse(self, *a, **k):
+        raise AssertionError("The population total weight nan is not normalized.")
+    monkeypatch.setattr(pyabc.ABCSMC, "run", collapse)
+    with pytest.raises(cal.CalibrationError, match=r"generation 1 failed.*rerun with --generations 1"):
+        cal.calibrate(scen, out, tmp_path / "fitted.toml", workers=1, spec_file=tiny_spec(tmp_path, generations=2),
+                      progress=False)
 
 
 def test_weighted_quantiles():

@@ -296,8 +296,20 @@ def _run_abc(scenario: str, settings: dict, params: dict, out: Path, targets_fil
     history = abc.load(url, 1) if db.exists() else abc.new(url, {t.id: t.value for t in _targets(targets_file)})
     with warnings.catch_warnings():   # pyABC compares the first threshold (inf) with the next: inf - inf
         warnings.simplefilter("ignore", RuntimeWarning)
-        abc.run(minimum_epsilon=settings["min_distance"], max_nr_populations=_generations_left(history, settings),
-                max_total_nr_simulations=settings["max_simulations"])
+        try:
+            abc.run(minimum_epsilon=settings["min_distance"], max_nr_populations=_generations_left(history, settings),
+                    max_total_nr_simulations=settings["max_simulations"])
+        except AssertionError as e:   # pyABC's check that the new generation's weights sum to one
+            if "not normalized" not in str(e) and "weight is zero" not in str(e):
+                raise
+            raise CalibrationError(
+                f"{out}: generation {history.max_t + 1} failed: its importance weights are not finite (the proposal "
+                f"density of a new set was zero; pyABC issues #614, #623). This happens when the last stored "
+                f"generation's weights sit on one or two sets (effective sample size "
+                f"{_generations(history)[-1]['effective_sample_size']:.1f} of {settings['population']}): too few sets "
+                f"per generation for {len(params)} parameters. Generations 0–{history.max_t} are kept: rerun with "
+                f"--generations {history.max_t + 1} to write the fit from them, or start afresh in a new --out with "
+                f"a larger --population") from None
     return history
 
 
@@ -340,15 +352,25 @@ def _posterior_samples(final: pd.DataFrame, params: dict, seed: int = 0) -> list
              "parameters": {p: float(final.loc[i, p]) for p in params}} for i in idx]
 
 
+def effective_sample_size(weights) -> float:
+    """Kish's effective sample size of importance weights, (Σw)² / Σw²: the number of equally
+    weighted sets they are worth. ABC-SMC's weights (prior over proposal density) can pile onto a
+    few sets; the posterior is then those few, whatever the number accepted."""
+    w = np.asarray(weights, float)
+    return float(w.sum() ** 2 / (w ** 2).sum()) if len(w) and (w ** 2).sum() > 0 else 0.0
+
+
 def _generations(history) -> list[dict]:
     """Per generation: its distance threshold (None for the first: the prior sample, all kept),
-    runs, accepted sets and the median distance of those accepted."""
+    runs, accepted sets, their effective sample size and the median distance of those accepted."""
     pops = history.get_all_populations()
     rows = []
     for r in pops[pops["t"] >= 0].itertuples():
-        d = history.get_weighted_distances(t=int(r.t))["distance"]
+        wd = history.get_weighted_distances(t=int(r.t))
+        d = wd["distance"]
         rows.append({"t": int(r.t), "epsilon": float(r.epsilon) if np.isfinite(r.epsilon) else None,
                      "simulations": int(r.samples), "accepted": int(r.particles),
+                     "effective_sample_size": effective_sample_size(wd["w"]) if len(wd) else None,
                      "acceptance_rate": float(r.particles / r.samples) if r.samples else None,
                      "median_distance": float(np.nanmedian(d)) if len(d) else None})
     return rows

@@ -163,4 +163,20 @@ def _method_line(cs: dict) -> str:
             f"{last.get('epsilon') or nan:.3f}, median distance of its sets {last.get('median_distance') or nan:.3f} "
             f"(of the prior sample {cs.get('distance_median_prior') or nan:.3f}); distance of the fitted point "
             f"{cs.get('distance_fitted', nan):.3f} over {cs.get('settings', {}).get('refine_seeds', '?')} seeds "
-            "(RMS of misses in tolerances; 0 = every calibrated target hit).")
+            "(RMS of misses in tolerances; 0 = every calibrated target hit). " + _concentration(cs))
+
+
+def _concentration(cs: dict) -> str:
+    """How many parameter sets the posterior rests on: ABC-SMC's weights can pile onto a few of the
+    final generation's sets, and then its ranges and ``compare --posterior`` understate the
+    uncertainty however many sets were accepted."""
+    samples = cs.get("accepted_samples") or []
+    if not samples:
+        return ""
+    distinct = len({s["sample"] for s in samples})
+    ess = (cs.get("generations") or [{}])[-1].get("effective_sample_size")
+    worth = f" (effective sample size of the final generation's weights {ess:.1f})" if ess is not None else ""
+    few = (" **Too few for a posterior**: the ranges below and `dugnad compare --posterior` show the spread of these"
+           " few sets, not the parameters' uncertainty." if distinct < len(samples) / 2 else "")
+    return (f"The posterior (the final generation resampled by weight) holds {distinct} distinct sets of its "
+            f"{len(samples)}{worth}.{few}")
