@@ -162,6 +162,9 @@ def test_compare_report_has_every_requested_indicator(tmp_path, capsys):
     for section in ("## How sure: power of this run", "### Parameter uncertainty", "### Cost-effectiveness",
                     "### Who the resources reached", "NOK per extra participant", "[param. "):
         assert section in md, section
+    from model.experiments.posterior import distinct_sets
+    k, n = distinct_sets()
+    assert f"posterior, which holds {k} distinct sets of {n}" in md   # how much the posterior is worth, said
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 3 and "class='headline'" in html and "param. " in html
     eff = pd.read_csv(out / "effects.csv")

@@ -3,6 +3,8 @@ power, parameter uncertainty and the assumption flags, on hand-made effect table
 
 from __future__ import annotations
 
+import json
+
 import math
 import re
 
@@ -174,6 +176,13 @@ def test_posterior_draws_cycle_the_accepted_samples_with_seeds_of_their_own(tmp_
     from model.errors import DugnadError
     with pytest.raises(DugnadError, match="accepted_samples"):
         post.accepted_samples(bad)
+
+
+def test_distinct_sets_count_repeats_once(tmp_path):
+    f = tmp_path / "summary.json"
+    sets = [{"a": 1.0, "b": 2.0}, {"b": 2.0, "a": 1.0}, {"a": 1.5, "b": 2.0}]
+    f.write_text(json.dumps({"accepted_samples": [{"sample": i, "parameters": p} for i, p in enumerate(sets)]}))
+    assert post.distinct_sets(f) == (2, 3)
 
 
 def test_interventions_whose_effect_sizes_are_assumed_say_so():

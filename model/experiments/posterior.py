@@ -36,6 +36,14 @@ def accepted_samples(path: Path = SUMMARY) -> list[dict[str, float]]:
     return [dict(s["parameters"]) for s in samples]
 
 
+def distinct_sets(path: Path = SUMMARY) -> tuple[int, int]:
+    """(distinct parameter sets, accepted samples): resampling by weight repeats the sets the weights
+    pile onto, and a posterior of a few distinct sets does not stand for the parameters' uncertainty
+    (docs/ODD.md §7.15)."""
+    samples = accepted_samples(path)
+    return len({tuple(sorted(s.items())) for s in samples}), len(samples)
+
+
 def draws(n: int, path: Path = SUMMARY) -> list[tuple[int, dict[str, float]]]:
     """``n`` (seed, parameter set) pairs: the accepted samples in a fixed shuffled order, cycled."""
     samples = accepted_samples(path)

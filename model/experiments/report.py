@@ -326,6 +326,15 @@ def _cell(r: pd.Series, share: bool) -> tuple[str, str, str]:
     return md, h, cls
 
 
+def posterior_words(posterior: int) -> str:
+    from model.experiments.posterior import distinct_sets
+
+    k, n = distinct_sets()
+    few = " — too few to stand for the parameters' uncertainty" if k < n / 2 else ""
+    return (f" 'param.': the interval with parameter uncertainty ({posterior} parameter sets from the calibration's "
+            f"posterior, which holds {k} distinct sets of {n}{few}).")
+
+
 def first_screen(doc: Doc, base: str, scenarios: list[str], head: pd.DataFrame, ce: pd.DataFrame,
                  money: pd.DataFrame, month: int, seeds: int, assumed: dict[str, list[str]], plot: Path,
                  posterior: int) -> list[str]:
@@ -335,8 +344,7 @@ def first_screen(doc: Doc, base: str, scenarios: list[str], head: pd.DataFrame, 
              "below each, its 90% interval. Shares in percentage points; bridging ties per adult. Green or red: the "
              "interval excludes zero; otherwise the run cannot tell the effect from chance. With ten outcomes per "
              "scenario, about one interval in ten excludes zero by chance alone where there is no effect."
-             + (f" 'param.': the interval with parameter uncertainty ({posterior} parameter sets from the calibration)."
-                if posterior else ""), cls="lead")
+             + (posterior_words(posterior) if posterior else ""), cls="lead")
     said = sentences(head, money, month, scenarios, assumed)
     header, rows, hrows = headline_rows(head, ce, money, month, scenarios, assumed)
     doc.table(header, rows, cls="headline", html_rows=hrows)
