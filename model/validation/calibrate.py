@@ -22,6 +22,12 @@ one in ``OUT/evals/``); the closest becomes the fitted point, written to ``--wri
 Reproducibility: a parameter set's run has a seed derived from its values (:func:`seed_of`), so any
 set's run can be repeated. The sets drawn are not: pyABC draws its proposals in the Dask workers,
 from their own generators, and takes runs in the order they finish.
+
+pyABC works on each parameter's position in its range (0 at the low end, 1 at the high end:
+:func:`to_values`), not on the values: the ranges span five orders of magnitude (a leave rate of
+0.005, a count of 500 immigrants per association), and the perturbation kernel's covariance in
+values was so ill-conditioned that scipy treated its narrow directions as singular, gave
+proposals density zero and stopped the calibration (docs/demography.md, session 12).
 """
 
 from __future__ import annotations
@@ -179,10 +185,15 @@ def evaluate(scenario: str, point: dict, persons: int, seed: int, targets_file: 
     return compute(tables(m), load_targets(targets_file))
 
 
-def simulate(point, scenario: str, persons: int, months: int, targets_file: str) -> dict:
-    """pyABC's model: one run of a parameter set (its seed from :func:`seed_of`); the targets'
-    values, plus the seed used."""
-    point = {k: float(v) for k, v in dict(point).items()}
+def to_values(unit: dict, params: dict) -> dict[str, float]:
+    """A parameter set from its position in the ranges (``unit``: 0 = low end, 1 = high end)."""
+    return {p: float(lo + float(unit[p]) * (hi - lo)) for p, (lo, hi) in params.items()}
+
+
+def simulate(unit, scenario: str, persons: int, months: int, targets_file: str, params: dict) -> dict:
+    """pyABC's model: one run of the parameter set at position ``unit`` in the ranges (its seed
+    from :func:`seed_of`); the targets' values, plus the seed used."""
+    point = to_values(dict(unit), params)
     seed = seed_of(point)
     return {**evaluate(scenario, point, persons, seed, targets_file, months), "seed": seed}
 
@@ -284,8 +295,8 @@ def _run_abc(scenario: str, settings: dict, params: dict, out: Path, targets_fil
         if _generations_left(history, settings) == 0:
             return history
     logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
-    prior = pyabc.Distribution(**{p: pyabc.RV("uniform", lo, hi - lo) for p, (lo, hi) in params.items()})
-    model = partial(simulate, scenario=str(scenario), persons=settings["persons"], months=settings["months"],
+    prior = pyabc.Distribution(**{p: pyabc.RV("uniform", 0.0, 1.0) for p in params})   # positions in the ranges
+    model = partial(simulate, scenario=str(scenario), persons=settings["persons"], months=settings["months"], params=params,
                     targets_file=targets_file)
     # a new calibration's first generation is the prior sample itself (threshold inf, no extra
     # calibration sample); a continued one takes the median distance of its last stored generation
@@ -304,10 +315,9 @@ def _run_abc(scenario: str, settings: dict, params: dict, out: Path, targets_fil
                 raise
             raise CalibrationError(
                 f"{out}: generation {history.max_t + 1} failed: its importance weights are not finite (the proposal "
-                f"density of a new set was zero; pyABC issues #614, #623). This happens when the last stored "
-                f"generation's weights sit on one or two sets (effective sample size "
-                f"{_generations(history)[-1]['effective_sample_size']:.1f} of {settings['population']}): too few sets "
-                f"per generation for {len(params)} parameters. Generations 0–{history.max_t} are kept: rerun with "
+                f"density of a new set was zero; pyABC issues #614, #623): the perturbation kernel fitted to the last "
+                f"stored generation (effective sample size {_generations(history)[-1]['effective_sample_size']:.1f} of "
+                f"{settings['population']}) is degenerate. Generations 0–{history.max_t} are kept: rerun with "
                 f"--generations {history.max_t + 1} to write the fit from them, or start afresh in a new --out with "
                 f"a larger --population") from None
     return history
@@ -329,7 +339,7 @@ def _generations_left(history, settings: dict) -> int:
 def _final_generation(history, params: dict) -> pd.DataFrame:
     """The last generation's particles: one row each, the parameters, ``weight`` and ``distance``."""
     pop = history.get_population_extended(t=history.max_t)
-    out = pd.DataFrame({p: pop[f"par_{p}"].to_numpy(float) for p in params})
+    out = pd.DataFrame({p: lo + pop[f"par_{p}"].to_numpy(float) * (hi - lo) for p, (lo, hi) in params.items()})
     out["weight"] = pop["w"].to_numpy(float) / pop["w"].sum()
     out["distance"] = pop["distance"].to_numpy(float)
     return out
@@ -447,7 +457,7 @@ def _claim(out: Path, settings: dict, params: dict, scenario: str) -> None:
     scenario, the parameters and their ranges, persons, months and population. The stopping rules
     and the refinement may change between runs (e.g. more generations continue a finished one)."""
     (out / "evals").mkdir(parents=True, exist_ok=True)
-    problem = {k: settings[k] for k in ("persons", "months", "population")}
+    problem = {k: settings[k] for k in ("persons", "months", "population")} | {"space": "unit"}
     key = hashlib.sha256(json.dumps([problem, params, str(scenario)], sort_keys=True).encode()).hexdigest()[:16]
     key_file = out / "settings.json"
     if key_file.exists():
