@@ -222,6 +222,15 @@ def test_posterior_resampling_follows_the_weights():
     assert sorted(got) == [2.0, 2.0, 3.0, 3.0]
 
 
+def test_pyabc_works_on_positions_in_the_ranges():
+    """Ranges five orders of magnitude apart made the kernel's covariance singular to scipy; the
+    calibration samples positions 0-1 and maps them to values."""
+    params = {"membership.leave_base": (0.002, 0.012), "organisations.minority_per_immigrants": (150.0, 600.0)}
+    v = cal.to_values({"membership.leave_base": 0.5, "organisations.minority_per_immigrants": 1.0}, params)
+    assert v == {"membership.leave_base": pytest.approx(0.007), "organisations.minority_per_immigrants": 600.0}
+    assert cal.to_values({p: 0.0 for p in params}, params) == {p: lo for p, (lo, _) in params.items()}
+
+
 def test_effective_sample_size():
     assert cal.effective_sample_size([0.25, 0.25, 0.25, 0.25]) == pytest.approx(4.0)
     assert cal.effective_sample_size([2.0, 0.0, 0.0]) == pytest.approx(1.0)
