@@ -185,15 +185,16 @@ def evaluate(scenario: str, point: dict, persons: int, seed: int, targets_file: 
     return compute(tables(m), load_targets(targets_file))
 
 
-def to_values(unit: dict, params: dict) -> dict[str, float]:
-    """A parameter set from its position in the ranges (``unit``: 0 = low end, 1 = high end)."""
-    return {p: float(lo + float(unit[p]) * (hi - lo)) for p, (lo, hi) in params.items()}
+def to_values(unit, params: dict) -> dict:
+    """Parameter values from positions in the ranges (``unit``: 0 = low end, 1 = high end), per
+    parameter a number or, for a table of sets, an array."""
+    return {p: lo + np.asarray(unit[p], float) * (hi - lo) for p, (lo, hi) in params.items()}
 
 
 def simulate(unit, scenario: str, persons: int, months: int, targets_file: str, params: dict) -> dict:
     """pyABC's model: one run of the parameter set at position ``unit`` in the ranges (its seed
     from :func:`seed_of`); the targets' values, plus the seed used."""
-    point = to_values(dict(unit), params)
+    point = {p: float(v) for p, v in to_values(dict(unit), params).items()}
     seed = seed_of(point)
     return {**evaluate(scenario, point, persons, seed, targets_file, months), "seed": seed}
 
@@ -339,7 +340,7 @@ def _generations_left(history, settings: dict) -> int:
 def _final_generation(history, params: dict) -> pd.DataFrame:
     """The last generation's particles: one row each, the parameters, ``weight`` and ``distance``."""
     pop = history.get_population_extended(t=history.max_t)
-    out = pd.DataFrame({p: lo + pop[f"par_{p}"].to_numpy(float) * (hi - lo) for p, (lo, hi) in params.items()})
+    out = pd.DataFrame(to_values({p: pop[f"par_{p}"] for p in params}, params))
     out["weight"] = pop["w"].to_numpy(float) / pop["w"].sum()
     out["distance"] = pop["distance"].to_numpy(float)
     return out
