@@ -345,7 +345,8 @@ def cmd_calibrate(args) -> int:
     g = s["generations"][-1]
     print(f"{s['simulations']} runs in {len(s['generations'])} generations; last threshold {g['epsilon'] or float('inf'):.3f}, "
           f"median distance {g['median_distance']:.3f}")
-    print(f"fitted (distance {s['distance_fitted']:.3f} over {s['settings']['refine_seeds']} seeds):")
+    print(f"fitted (distance {s['distance_fitted']:.3f} over {s['settings']['refine_seeds']} seeds at "
+          f"{s['settings']['refine_persons']:,} persons):")
     for k, v in s["fitted"].items():
         r = s["accepted_ranges"][k]
         print(f"  {k:34s} {v:10.4g}   posterior 5–95% {r['p05']:.3g}–{r['p95']:.3g}   prior {r['prior'][0]:g}–{r['prior'][1]:g}")

@@ -164,7 +164,7 @@ def test_validate_rejects_bad_input_before_running(tmp_path, capsys):
 def tiny_spec(tmp_path, generations: int = 1) -> Path:
     f = tmp_path / "cal.toml"
     f.write_text(f"[settings]\npopulation = 4\ngenerations = {generations}\nmax_simulations = 50\nmin_distance = 0\n"
-                 "persons = 300\nmonths = 2\nrefine = 2\nrefine_seeds = 1\n[parameters]\n"
+                 "persons = 300\nmonths = 2\nrefine = 2\nrefine_seeds = 1\nrefine_persons = 250\n[parameters]\n"
                  "\"recruitment.ask_rate\" = [0.1, 0.3]\n\"ladder.volunteer_rate\" = [0.02, 0.05]\n")
     return f
 
@@ -189,16 +189,17 @@ def test_calibrate_end_to_end_on_a_tiny_budget_and_resumes(tmp_path, monkeypatch
     assert s["fitted"] == posterior.loc[s["fitted_sample"], list(s["fitted"])].to_dict()
     r = s["accepted_ranges"]["recruitment.ask_rate"]
     assert 0.1 <= r["min"] <= r["p05"] <= r["p95"] <= r["max"] <= 0.3
-    assert len(list((out / "evals").glob("*.json"))) == 2     # the two closest sets, one seed each
+    # the two closest sets, one seed each, re-run at refine_persons (250), not at persons (300)
+    assert len(list((out / "evals" / "refine_250").glob("*.json"))) == 2
     text = fitted.read_text()
-    assert "ask_rate" in text and "[ladder]" in text
+    assert "ask_rate" in text and "[ladder]" in text and "1 seeds at 250 persons" in text
     # run again: the finished calibration is read back, nothing is run, the result is the same
-    stamps = {p.name: p.stat().st_mtime_ns for p in (out / "evals").glob("*.json")}
+    stamps = {p.name: p.stat().st_mtime_ns for p in (out / "evals").rglob("*.json")}
     started = []
     monkeypatch.setattr(cal._Cluster, "client", property(lambda self: started.append(1)))
     s2 = cal.calibrate(scen, out, fitted, workers=1, spec_file=spec, progress=False)
     assert s2["fitted"] == s["fitted"] and s2["simulations"] == s["simulations"] and started == []
-    assert {p.name: p.stat().st_mtime_ns for p in (out / "evals").glob("*.json")} == stamps
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "evals").rglob("*.json")} == stamps
     monkeypatch.undo()
     # asked for two generations where one is stored (as after an interruption, or to extend a
     # finished calibration), the same folder runs only the second, from the first's threshold
@@ -286,7 +287,7 @@ def test_calibrate_refuses_a_folder_with_other_settings(tmp_path):
 
 
 GOOD_SETTINGS = ("[settings]\npopulation=4\ngenerations=1\nmax_simulations=9\nmin_distance=0\npersons=300\nmonths=2\n"
-                 "refine=1\nrefine_seeds=1\n")
+                 "refine=1\nrefine_seeds=1\nrefine_persons=300\n")
 
 
 @pytest.mark.parametrize("text, expected", [

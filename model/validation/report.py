@@ -157,13 +157,19 @@ def _method_line(cs: dict) -> str:
         return "Method: see model/data/calibration.toml (no calibration summary found)."
     gens = cs.get("generations", [])
     last = gens[-1] if gens else {}
+    st = cs.get("settings", {})   # summaries before refine_persons refined at persons
     nan = float("nan")
     return (f"Method: {cs.get('method', 'see model/data/calibration.toml')}. Settings: `{json.dumps(cs.get('settings', {}))}`. "
             f"{cs.get('simulations', '?')} runs in {len(gens)} generations; distance threshold of the last "
             f"{last.get('epsilon') or nan:.3f}, median distance of its sets {last.get('median_distance') or nan:.3f} "
             f"(of the prior sample {cs.get('distance_median_prior') or nan:.3f}); distance of the fitted point "
-            f"{cs.get('distance_fitted', nan):.3f} over {cs.get('settings', {}).get('refine_seeds', '?')} seeds "
+            f"{cs.get('distance_fitted', nan):.3f} over {st.get('refine_seeds', '?')} seeds at "
+            f"{_count(st.get('refine_persons', st.get('persons')))} persons "
             "(RMS of misses in tolerances; 0 = every calibrated target hit). " + _concentration(cs))
+
+
+def _count(n) -> str:
+    return f"{n:,}" if isinstance(n, int) else "?"
 
 
 def _concentration(cs: dict) -> str:
