@@ -101,7 +101,7 @@ def departures(runs: list[pd.DataFrame], years: int) -> pd.DataFrame:
 def drift(args) -> None:
     sc = load_scenario(args.scenario, {"population": {"persons": args.persons}})
     months = 12 * args.years
-    seeds = list(range(1, int(args.seeds) + 1))
+    seeds = list(range(args.first_seed, args.first_seed + int(args.seeds)))
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as ex:
         runs = list(ex.map(run, [sc] * len(seeds), seeds, [months] * len(seeds), [60] * len(seeds)))
@@ -129,7 +129,8 @@ def sizes(args) -> None:
         raise SystemExit("--seeds: one number, or one per size")
     start = 12 * args.years
     months = start + args.window - 1  # single months of small groups move by points: average a window
-    jobs = [(n, seed) for n, k in zip(ns, seeds) for seed in range(1, k + 1)]
+    first = args.first_seed
+    jobs = [(n, seed) for n, k in zip(ns, seeds) for seed in range(first, first + k)]
     jobs.sort(key=lambda j: -j[0])  # largest first, so that the workers finish together
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as ex:
@@ -142,9 +143,9 @@ def sizes(args) -> None:
                         (f"mean of months {start}–{months} (headline indicators)", lambda r: r.loc[start:months, indicators].mean().to_frame().T)):
         out = {}
         for n, k in zip(ns, seeds):
-            runs = pd.concat([pick(done[(n, seed)]) for seed in range(1, k + 1)])
+            runs = pd.concat([pick(done[(n, seed)]) for seed in range(first, first + k)])
             out[f"{n:,} mean"], out[f"{n:,} se"] = runs.mean(), runs.std() / np.sqrt(k)
-        print(f"\n## Size: {title}, mean and standard error over seeds ({', '.join(map(str, seeds))})\n")
+        print(f"\n## Size: {title}, mean and standard error over seeds ({', '.join(map(str, seeds))} seeds from {first})\n")
         print(pd.DataFrame(out).round(3).to_string())
 
 
@@ -184,6 +185,10 @@ def main() -> None:
     ap.add_argument("--persons", type=int, default=20000)
     ap.add_argument("--years", type=int, default=30)
     ap.add_argument("--seeds", default="3", help="seeds (with --sizes: one number, or one per size)")
+    ap.add_argument("--first-seed", type=int, default=1,
+                    help="seeds are first-seed, first-seed+1, ...: runs with the same seed share their demographic "
+                         "history whatever the behavioural parameters (common random numbers), so two tables with "
+                         "the same seeds are not independent evidence")
     ap.add_argument("--sizes", default=None, help="comma-separated sizes: compare levels across sizes instead")
     ap.add_argument("--composition", action="store_true", help="median residence by origin group, demography only")
     ap.add_argument("--workers", type=int, default=2, help="processes running seeds at once")
