@@ -185,6 +185,19 @@ def test_distinct_sets_count_repeats_once(tmp_path):
     assert post.distinct_sets(f) == (2, 3)
 
 
+def test_a_posterior_with_held_parameters_says_which_vary():
+    """A calibration holds a parameter with a range of relative width under 1e-4 (the shipped fit's
+    second stage): the reports must not pass its posterior off as one of every parameter."""
+    held = [{"a": 1.0, "b": 2.0 + i * 1e-7, "c": 0.1 * i} for i in range(4)]
+    assert post.varied_parameters(held) == ["c"]
+    words = post.held_words(held)
+    assert "varies only c" in words and "2 of 3 parameters were held" in words
+    assert post.held_words([{"a": 1.0 + i, "c": 0.1 * i} for i in range(1, 4)]) == ""
+    from model.validation.report import _concentration
+    text = _concentration({"accepted_samples": [{"sample": i, "parameters": p} for i, p in enumerate(held)]})
+    assert "holds 4 distinct sets of its 4" in text and "not a posterior of every parameter" in text
+
+
 def test_interventions_whose_effect_sizes_are_assumed_say_so():
     from model.interventions.grants import Grants, Params as GrantParams
     from model.interventions.mentor_programme import MentorProgramme, Params as MentorParams

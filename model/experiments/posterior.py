@@ -44,6 +44,29 @@ def distinct_sets(path: Path = SUMMARY) -> tuple[int, int]:
     return len({tuple(sorted(s.items())) for s in samples}), len(samples)
 
 
+def varied_parameters(samples: list[dict[str, float]]) -> list[str]:
+    """The parameters whose values differ between the samples (by more than a relative 1e-4). A
+    calibration holds a parameter by giving it a range that narrow (the shipped fit's second stage
+    held 14 of 15, docs/ODD.md §7.15): its posterior then says nothing of the held ones' uncertainty."""
+    names = sorted({k for s in samples for k in s})
+    out = []
+    for k in names:
+        v = np.array([s.get(k, np.nan) for s in samples], float)
+        if np.nanmax(v) - np.nanmin(v) > 1e-4 * max(np.nanmax(np.abs(v)), 1e-12):
+            out.append(k)
+    return out
+
+
+def held_words(samples: list[dict[str, float]]) -> str:
+    """'' when every parameter varies, else a clause saying which vary and how many were held."""
+    names = {k for s in samples for k in s}
+    varied = varied_parameters(samples)
+    if len(varied) == len(names):
+        return ""
+    return (f"; it varies only {', '.join(varied) or 'none'} — {len(names) - len(varied)} of {len(names)} "
+            "parameters were held at one value in the calibration, so their uncertainty is not in it")
+
+
 def draws(n: int, path: Path = SUMMARY) -> list[tuple[int, dict[str, float]]]:
     """``n`` (seed, parameter set) pairs: the accepted samples in a fixed shuffled order, cycled."""
     samples = accepted_samples(path)

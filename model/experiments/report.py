@@ -327,12 +327,12 @@ def _cell(r: pd.Series, share: bool) -> tuple[str, str, str]:
 
 
 def posterior_words(posterior: int) -> str:
-    from model.experiments.posterior import distinct_sets
+    from model.experiments.posterior import accepted_samples, distinct_sets, held_words
 
     k, n = distinct_sets()
     few = " — too few to stand for the parameters' uncertainty" if k < n / 2 else ""
     return (f" 'param.': the interval with parameter uncertainty ({posterior} parameter sets from the calibration's "
-            f"posterior, which holds {k} distinct sets of {n}{few}).")
+            f"posterior, which holds {k} distinct sets of {n}{few}{held_words(accepted_samples())}).")
 
 
 def first_screen(doc: Doc, base: str, scenarios: list[str], head: pd.DataFrame, ce: pd.DataFrame,

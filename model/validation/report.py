@@ -184,5 +184,9 @@ def _concentration(cs: dict) -> str:
     worth = f" (effective sample size of the final generation's weights {ess:.1f})" if ess is not None else ""
     few = (" **Too few for a posterior**: the ranges below and `dugnad compare --posterior` show the spread of these"
            " few sets, not the parameters' uncertainty." if distinct < len(samples) / 2 else "")
+    from model.experiments.posterior import held_words
+
+    held = held_words([dict(s["parameters"]) for s in samples])
+    held = (f" **It is not a posterior of every parameter**{held}." if held else "")
     return (f"The posterior (the final generation resampled by weight) holds {distinct} distinct sets of its "
-            f"{len(samples)}{worth}.{few}")
+            f"{len(samples)}{worth}.{few}{held}")
