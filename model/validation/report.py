@@ -186,7 +186,7 @@ def _concentration(cs: dict) -> str:
            " few sets, not the parameters' uncertainty." if distinct < len(samples) / 2 else "")
     from model.experiments.posterior import held_words
 
-    held = held_words([dict(s["parameters"]) for s in samples])
+    held = held_words([dict(s.get("parameters", {})) for s in samples])
     held = (f" **It is not a posterior of every parameter**{held}." if held else "")
     return (f"The posterior (the final generation resampled by weight) holds {distinct} distinct sets of its "
             f"{len(samples)}{worth}.{few}{held}")
