@@ -41,14 +41,14 @@ class PopulationParams(Section):
     """Synthetic population (FACTS §6; origin_groups.csv)."""
 
     persons: int = P(5000, "assumption", "number of persons at start", ge=20, le=2_000_000)
-    immigrant_share: float = P(0.15, "data", "share of persons born abroad to foreign-born parents (Norway 2021: ~15%)", ge=0.0, le=0.9)
-    descendant_share: float = P(0.04, "data", "share Norwegian-born to immigrant parents (Norway 2021: ~4%)", ge=0.0, le=0.5)
-    origin_mix: dict[str, Weight] | None = P(None, "data", "weights per origin group; default: share_of_immigrants in origin_groups.csv")
-    origin_groups_file: str | None = P(None, "data", "path to an origin-group CSV (relative to the scenario file); default: the shipped model/data/origin_groups.csv")
+    immigrant_share: float = P(0.15, "data", "share of persons born abroad to foreign-born parents (Norway 2021: about 15 %, FACTS §6)", ge=0.0, le=0.9)
+    descendant_share: float = P(0.04, "data", "share Norwegian-born to immigrant parents (Norway 2021: about 4 %, FACTS §6)", ge=0.0, le=0.5)
+    origin_mix: dict[str, Weight] | None = P(None, "data", "weights per origin group; default: share_of_immigrants in origin_groups.csv (indicative, rounded shares from the project's domain notes, e.g. Poland about 100,000 of some 800,000 immigrants, FACTS §6; to be checked against SSB)")
+    origin_groups_file: str | None = P(None, "setting", "path to an origin-group CSV (relative to the scenario file); default: the shipped model/data/origin_groups.csv")
     municipalities: int = P(1, "assumption", "number of municipalities (without a geography; leave at 1 with one)", ge=1, le=500)
     neighbourhoods: int = P(12, "assumption", "neighbourhoods in all (spread over municipalities); with a geography each place gets its population share of them, at least one", ge=1, le=MAX_NEIGHBOURHOODS)
-    geography: str | None = P(None, "data", "several municipalities or city districts in one run: the name of a geography in the places file (shipped model/data/places.csv: oslo = Oslo's 15 districts, municipality_types = a large city, a mid-size town and a rural municipality); each place gets its population share of `persons`, its immigrant-background share and origin mix, and its persons per organisation; default: one or more identical municipalities (`municipalities`)")
-    places_file: str | None = P(None, "data", "path to a places CSV (relative to the scenario file) with the columns of model/data/places.csv; default: the shipped file. A file with one geography needs no `geography`")
+    geography: str | None = P(None, "setting", "several municipalities or city districts in one run: the name of a geography in the places file (shipped model/data/places.csv: oslo = Oslo's 15 districts, municipality_types = a large city, a mid-size town and a rural municipality); each place gets its population share of `persons`, its immigrant-background share and origin mix, and its persons per organisation; default: one or more identical municipalities (`municipalities`)")
+    places_file: str | None = P(None, "setting", "path to a places CSV (relative to the scenario file) with the columns of model/data/places.csv; default: the shipped file. A file with one geography needs no `geography`")
     segregation: float = P(0.4, "assumption", "residential segregation: 0 = households placed at random, 1 = immigrant households only in their group's cluster of neighbourhoods", ge=0.0, le=1.0)
     workplace_size: float = P(25.0, "assumption", "mean persons per workplace", gt=1.0, le=10_000)
     workplace_segregation: float = P(0.3, "assumption", "chance an immigrant's workplace is drawn among immigrant-heavy workplaces (ethnic niches)", ge=0.0, le=1.0)
@@ -78,11 +78,11 @@ class DemographyParams(Section):
 class EconomyParams(Section):
     """Household economy: earnings, equivalised income, low income, leisure budget (FACTS §4.2; Jacobsen et al. 2021)."""
 
-    median_wage: float = P(560_000.0, "data", "median yearly earnings of a full-time employee, NOK (SSB order of magnitude)", ge=1_000, le=10_000_000)
+    median_wage: float = P(560_000.0, "assumption", "median yearly earnings of a full-time employee, NOK (the order of SSB's earnings statistics; not a cited figure)", ge=1_000, le=10_000_000)
     wage_sd_log: float = P(0.35, "assumption", "spread of log earnings", ge=0, le=3)
     benefit: float = P(190_000.0, "assumption", "yearly income of an adult without work (benefits), NOK", ge=0, le=10_000_000)
-    low_income_line: float = P(0.6, "data", "low-income line as a share of the median equivalised income (EU/SSB)", gt=0, lt=1)
-    low_income_years: int = P(3, "data", "persistent low income: mean over this many years below the line (SSB)", ge=1, le=10)
+    low_income_line: float = P(0.6, "data", "low-income line as a share of the median equivalised income (the EU-60 definition SSB uses: 60 % of the median)", gt=0, lt=1)
+    low_income_years: int = P(3, "data", "persistent low income: mean over this many years below the line (SSB's persistent low income: the mean over 3 years)", ge=1, le=10)
     subsistence: float = P(200_000.0, "assumption", "equivalised yearly income needed before any leisure spending, NOK", ge=0, le=10_000_000)
     leisure_share: float = P(0.04, "free", "share of equivalised income above subsistence a household spends on organised leisure per person", ge=0, le=1)
 
@@ -90,7 +90,7 @@ class EconomyParams(Section):
 class OrganisationParams(Section):
     """Organisation landscape (FACTS §1, §6: ~one organisation per 50–55 inhabitants, mostly small)."""
 
-    persons_per_organisation: float = P(55.0, "data", "inhabitants per voluntary organisation (Norway ~50–55)", gt=5, le=100_000)
+    persons_per_organisation: float = P(55.0, "data", "inhabitants per voluntary organisation (Norway: about one per 50–55, FACTS §6)", gt=5, le=100_000)
     kind_shares: dict[str, Weight] = P(
         {"sport": 0.3375, "culture": 0.405, "religious": 0.10, "humanitarian": 0.1575},
         "assumption", "relative weights of sport, culture, religious and humanitarian organisations, normalised to sum 1 (fractions or percentages alike; sports, leisure and culture dominate). Congregations get their share of all organisations; sport, culture and humanitarian organisations share what minority organisations and congregations leave, in proportion to their weights; volunteer centres (persons_per_volunteer_centre) come on top")
@@ -98,13 +98,13 @@ class OrganisationParams(Section):
     board_size: int = P(5, "assumption", "office holders of a formal organisation (informal: 2)", ge=1, le=30)
     openness: float = P(0.1, "free", "chance per asking event that a recruiter asks outside own ties (recruitment openness)", ge=0, le=1)
     linked_share_majority: float = P(0.6, "assumption", "share of formal majority organisations with a linking tie to the municipality at start", ge=0, le=1)
-    linked_share_minority: float = P(0.15, "data", "same for minority organisations (weakly linked; FACTS §1, §4.5)", ge=0, le=1)
-    informal_share_minority: float = P(0.6, "data", "share of minority organisations that are informal (FACTS §4.5)", ge=0, le=1)
+    linked_share_minority: float = P(0.15, "assumption", "same for minority organisations (weakly linked, FACTS §1, §4.5; the review gives no share)", ge=0, le=1)
+    informal_share_minority: float = P(0.6, "assumption", "share of minority organisations that are informal (\"often informal\", FACTS §4.5; no share given)", ge=0, le=1)
     informal_share_majority: float = P(0.1, "assumption", "share of majority organisations that are informal", ge=0, le=1)
     size_scale: float = P(1.0, "assumption", "multiplier on every kind's mean_size (model/data/organisation_kinds.csv): the landscape's capacity for members. FACTS §6 gives the count (one organisation per 50–55 inhabitants) and that most have a few dozen members, not how many memberships they hold in all; calibrated (model/data/calibration.toml)", gt=0, le=100)
     size_dispersion: float = P(1.3, "assumption", "spread (log-sd) of an organisation's typical size around its kind's mean_size: lognormal, so most organisations are small (a few dozen) and a few large (FACTS §6)", ge=0, le=3)
     citywide_size: float = P(150.0, "assumption", "organisations whose typical size is at least this many recruit across their municipality — asking anyone there and seen by people from every neighbourhood, in proportion to its population — rather than in their neighbourhood (FACTS §7: people take part mostly near home; a few large clubs, congregations and humanitarian organisations draw from the whole city). With the default sizes about 5% of organisations", ge=1, le=1_000_000)
-    persons_per_volunteer_centre: float = P(11_000.0, "data", "inhabitants per volunteer centre in a municipality, at least one each (about 480 centres for 5.5 million inhabitants)", ge=100, le=10_000_000)
+    persons_per_volunteer_centre: float = P(11_000.0, "assumption", "inhabitants per volunteer centre in a municipality, at least one each (of the order of the roughly 480 centres for 5.4 million inhabitants; the count is not in FACTS and not checked here)", ge=100, le=10_000_000)
     minority_min_group: int = P(30, "assumption", "immigrants of an origin group (in the country at the start, in a municipality when founding) below which the group has no organisation of its own (see pool_small_groups)", ge=1, le=1_000_000)
     minority_min_share: float = P(0.5, "assumption", "with pool_small_groups: the share of one association's worth of immigrant-background persons (minority_per_immigrants) an origin group needs in a municipality for associations of its own (and at least minority_min_group); smaller groups belong with the pooled multicultural ones. A fixed count alone gave every group of 30 its own association, so a 5,000-person run had twice the associations per immigrant of a 20,000-person one (docs/demography.md, Size)", ge=0, le=100)
     pool_small_groups: bool = P(True, "assumption", "a group under the threshold of minority_min_group and minority_min_share in a municipality belongs with the associations of the origin file's pooled group \"Other\" there (in effect multicultural; FACTS §7), so minority associations follow the number of immigrants at any population size; false: such a group has none. The baseline is calibrated with it on (docs/demography.md, Size)")
@@ -124,7 +124,7 @@ class RecruitmentParams(Section):
     homophily: float = P(0.5, "free", "relative chance a recruiter goes on to ask a tie of another origin group than a same-origin tie", ge=0, le=1)
     low_status_asked: float = P(0.6, "free", "relative chance a low-status person (low income, low education or no job) is asked", ge=0, le=1)
     accept_base: float = P(0.9, "free", "chance to say yes when asked with no barrier", ge=0, le=1)
-    minority_declines_majority: float = P(0.35, "data", "extra chance a minority person declines when asked by a majority person (von Essen et al. 2015)", ge=0, le=1)
+    minority_declines_majority: float = P(0.35, "assumption", "extra chance a minority person declines when asked by a majority person (the direction from von Essen et al. 2015, Sweden; the size is not theirs)", ge=0, le=1)
     self_join_rate: float = P(0.04, "free", "chance per month an informed, not-asked person seeks an organisation on their own", ge=0, le=1)
     spillover: float = P(0.5, "assumption", "people active in an organisation or religiously active are more likely to be asked elsewhere: weight 1 + spillover per arena, relative to 1 + spillover (FACTS §2, §4.11)", ge=0, le=20)
 
@@ -132,14 +132,14 @@ class RecruitmentParams(Section):
 class MembershipParams(Section):
     """Joining and leaving with barriers (Ødegård et al. 2014; Andersen et al. 2013; Enjolras & Wollebæk 2010)."""
 
-    w_language: float = P(4.0, "data", "weight of the language gap (the key barrier, FACTS §4.4)", ge=0, le=20)
+    w_language: float = P(4.0, "assumption", "weight of the language gap (the key barrier, FACTS §4.4; large so that it is, the value is not measured)", ge=0, le=20)
     w_time: float = P(1.0, "assumption", "weight of work hours × commitment demand", ge=0, le=20)
     w_literacy: float = P(1.5, "assumption", "weight of the dugnad-literacy gap", ge=0, le=20)
     w_health: float = P(1.5, "assumption", "weight of poor health", ge=0, le=20)
     w_fee: float = P(2.0, "assumption", "weight of the fee as a share of the leisure budget (a fee above the budget blocks)", ge=0, le=20)
     w_fit: float = P(2.0, "assumption", "weight of misfit with the organisation's kind (non-religious to a congregation, outsider to a minority group)", ge=0, le=20)
     leave_base: float = P(0.005, "free", "monthly chance of leaving with no barrier", ge=0, le=1)
-    newcomer_years: float = P(3.0, "data", "residence years below which leaving is more likely (short residence, FACTS §4.2)", ge=0, le=80)
+    newcomer_years: float = P(3.0, "assumption", "residence years below which leaving is more likely (short residence, FACTS §4.2; no threshold given)", ge=0, le=80)
     newcomer_leave_multiplier: float = P(1.8, "assumption", "leaving multiplier for newcomers", ge=1, le=20)
     max_memberships: int = P(4, "assumption", "organisations one person can be in at a time", ge=1, le=12)
 
@@ -152,7 +152,7 @@ class LadderParams(Section):
     volunteer_quit: float = P(0.03, "free", "monthly chance a volunteer steps back to member", ge=0, le=1)
     office_term_months: float = P(30.0, "assumption", "mean months an office holder stays in office", gt=1, le=1200)
     office_min_months: int = P(12, "assumption", "months in the organisation before a person can be elected to an office", ge=0, le=240)
-    self_recruitment: float = P(0.85, "data", "chance a vacant office goes to a tie of a sitting office holder when one exists (FACTS §4.1, §4.3)", ge=0, le=1)
+    self_recruitment: float = P(0.85, "assumption", "chance a vacant office goes to a tie of a sitting office holder when one exists (offices filled through networks, FACTS §4.1, §4.3; no share given)", ge=0, le=1)
     informal_help_rate: float = P(0.03, "free", "monthly chance of helping a non-kin tie, per unit of network and activity", ge=0, le=1)
 
 
@@ -171,7 +171,7 @@ class TieParams(Section):
     drop_below: float = P(0.15, "assumption", "a tie whose strength falls below this is gone", ge=0, lt=1)
     initial_ties: float = P(4.0, "assumption", "mean neighbourhood/work ties per adult at start, before burn-in", ge=0, le=50)
     link_rate: float = P(0.01, "free", "monthly chance an unlinked formal organisation gets a linking tie to its municipality (minority: × minority_link_factor)", ge=0, le=1)
-    minority_link_factor: float = P(0.3, "data", "minority organisations are weakly linked (FACTS §4.5, §4.8)", ge=0, le=20)
+    minority_link_factor: float = P(0.3, "assumption", "minority organisations are weakly linked (FACTS §4.5, §4.8; the factor is not measured)", ge=0, le=20)
     link_decay: float = P(0.005, "assumption", "monthly chance a linking tie lapses", ge=0, le=1)
 
 
@@ -180,7 +180,7 @@ class LanguageParams(Section):
 
     base_gain: float = P(0.0015, "assumption", "monthly share of the gap to full skill closed by residence alone", ge=0, le=1)
     training_gain: float = P(0.02, "assumption", "extra monthly share closed while in free training (right to training)", ge=0, le=1)
-    training_years: float = P(3.0, "data", "years of the introduction programme during which training runs", ge=0, le=20)
+    training_years: float = P(3.0, "assumption", "years of the introduction programme during which training runs (the programme normally lasts two years and can be extended; not in FACTS)", ge=0, le=20)
     practice_gain: float = P(0.005, "assumption", "extra monthly share × (share of ties to other groups + active in a majority organisation)", ge=0, le=1)
     work_gain: float = P(0.002, "assumption", "extra monthly share when employed", ge=0, le=1)
     age_slowdown: float = P(0.012, "assumption", "relative slowdown per year of age above 25", ge=0, le=0.05)
@@ -202,21 +202,21 @@ class EmploymentParams(Section):
     w_bridging: float = P(0.3, "assumption", "log-rate gain per log(1 + bridging ties)", ge=0, le=20)
     w_education: float = P(0.4, "assumption", "log-rate gain per education level", ge=0, le=20)
     loss_rate: float = P(0.008, "assumption", "monthly chance of losing a job", ge=0, le=1)
-    labour_migrant_hours: float = P(45.0, "data", "weekly work hours of labour migrants (heavy schedules, FACTS §4.2, §4.10)", ge=0, le=80)
-    normal_hours: float = P(37.5, "data", "standard weekly work hours in Norway (earnings are per hour of this week, so at least 1)", ge=1, le=80)
-    retirement_age: int = P(67, "data", "age leaving the labour force", ge=50, le=80)
+    labour_migrant_hours: float = P(45.0, "assumption", "weekly work hours of labour migrants (heavy schedules, FACTS §4.2, §4.10; no hours given)", ge=0, le=80)
+    normal_hours: float = P(37.5, "data", "standard weekly work hours in Norway (37.5 in most collective agreements; the Working Environment Act allows 40). Earnings are per hour of this week, so at least 1", ge=1, le=80)
+    retirement_age: int = P(67, "data", "age leaving the labour force (67, the usual retirement age of Norway's old-age pension; withdrawal is flexible from 62)", ge=50, le=80)
 
 
 class YouthParams(Section):
     """Children's and youth participation (Ødegård & Fladmoe 2017; Jacobsen et al. 2021)."""
 
     enrol_rate: float = P(0.05, "free", "monthly chance parents try to enrol a child 6–17 not yet in an activity", ge=0, le=1)
-    w_parent_active: float = P(1.0, "data", "log-odds gain when a parent is active (primary socialisation, second big barrier)", ge=0, le=20)
+    w_parent_active: float = P(1.0, "assumption", "log-odds gain when a parent is active (primary socialisation, the second big barrier, FACTS §3; the size is not measured)", ge=0, le=20)
     w_parent_literacy: float = P(1.0, "assumption", "log-odds gain per unit of parents' dugnad literacy", ge=0, le=20)
-    minority_girl_penalty: float = P(0.9, "data", "log-odds penalty for minority girls (larger gaps among minority youth)", ge=0, le=20)
-    minority_boy_penalty: float = P(0.3, "data", "log-odds penalty for minority boys", ge=0, le=20)
-    minority_leave_multiplier: float = P(1.8, "data", "minority youth try as often but quit more", ge=1, le=20)
-    start_age: int = P(6, "data", "first age of organised children's activities (leisure card: 6–17)", ge=0, le=17)
+    minority_girl_penalty: float = P(0.9, "free", "log-odds penalty for minority girls (larger gaps among minority youth, FACTS §3; calibrated to the minority girls' 47 %)", ge=0, le=20)
+    minority_boy_penalty: float = P(0.3, "free", "log-odds penalty for minority boys (calibrated to the minority boys' 59 %, FACTS §3)", ge=0, le=20)
+    minority_leave_multiplier: float = P(1.8, "assumption", "minority youth try as often but quit more (FACTS §3; the multiplier is not measured)", ge=1, le=20)
+    start_age: int = P(6, "data", "first age of organised children's activities (the leisure card is for children 6–17, FACTS §5)", ge=0, le=17)
 
 
 class MunicipalityParams(Section):

@@ -28,8 +28,16 @@ MunicipalityNo = Annotated[int, Field(ge=0, le=499)]       # population.municipa
 NeighbourhoodNo = Annotated[int, Field(ge=0, le=9_999)]    # population.neighbourhoods ≤ 10,000
 
 
+SOURCE_KINDS = ("data", "assumption", "free", "setting")
+
+
 def P(default: Any, source: str, doc: str, **kw: Any) -> Any:
-    """A parameter with its default, the kind of its source and a one-line meaning."""
+    """A parameter with its default, the kind of its source and a one-line meaning. Kinds
+    (:data:`SOURCE_KINDS`): "data" only where the meaning names a cited figure and its source;
+    "assumption" for a value the research does not give; "free" for calibrated parameters;
+    "setting" for a choice of the scenario's author (a file, a place, an option of a measure)."""
+    if source not in SOURCE_KINDS:
+        raise ValueError(f"source kind {source!r}: one of {', '.join(SOURCE_KINDS)}")
     return Field(default, description=f"{doc} [{source}]", **kw)
 
 

@@ -43,14 +43,14 @@ class Params(InterventionParams):
 
     type: Literal["area_initiative"] = "area_initiative"
     neighbourhoods: list[NeighbourhoodNo] = P([0], "assumption", "neighbourhood numbers (from 0) the initiative covers")
-    organisation_training: bool = P(True, "data", "train office holders of minority and informal organisations (FACTS §5)")
+    organisation_training: bool = P(True, "setting", "train office holders of minority and informal organisations (FACTS §5)")
     training_gain: float = P(0.05, "assumption", "monthly share of an office holder's dugnad-literacy gap closed by the training", ge=0, le=1)
     training_months: int = P(6, "assumption", "months each office holder's course lasts", ge=1, le=60)
     link_boost: float = P(3.0, "assumption", "multiplier on linking-tie formation for trained organisations", ge=1, le=20)
-    recruitment_help: bool = P(True, "data", "help traditional clubs recruit in diverse areas (FACTS §5)")
+    recruitment_help: bool = P(True, "setting", "help traditional clubs recruit in diverse areas (FACTS §5)")
     extra_openness: float = P(0.2, "assumption", "added chance a club's ask goes outside the asker's ties", ge=0, le=1)
     ask_boost: float = P(1.5, "assumption", "multiplier on asking in helped clubs", ge=1, le=10)
-    shared_premises: bool = P(True, "data", "shared premises for the area's organisations (FACTS §5)")
+    shared_premises: bool = P(True, "setting", "shared premises for the area's organisations (FACTS §5)")
     premises_activity: float = P(1.3, "assumption", "activity multiplier from having premises", ge=1, le=5)
     premises_meet_rate: float = P(0.05, "assumption", "monthly chance a participant meets someone of another organisation in the premises", ge=0, le=1)
     nok_per_year: float = P(2_000_000.0, "assumption", "programme budget per year, NOK", ge=0, le=NOK)

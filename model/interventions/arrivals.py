@@ -45,12 +45,12 @@ class Params(InterventionParams):
     type: Literal["arrivals"] = "arrivals"
     persons: int = P(300, "assumption", "newcomers arriving in all (approximate: whole households arrive)", ge=0, le=1_000_000)
     arrival_months: int = P(12, "assumption", "months over which they arrive, from start_month", ge=1, le=600)
-    origins: dict[str, Weight] = P({"Syria": 0.6, "Eritrea": 0.15, "Afghanistan": 0.15, "Iraq": 0.1}, "data",
+    origins: dict[str, Weight] = P({"Syria": 0.6, "Eritrea": 0.15, "Afghanistan": 0.15, "Iraq": 0.1}, "assumption",
                                   "origin mix of the newcomers (names from the origin-group file; default: the 2015 refugee influx)")
-    reason: Literal["labour", "refugee", "family", "study"] = P("refugee", "data", "migration reason (sets the right to free Norwegian training)")
-    dispersal: float = P(0.7, "data", "chance a household is settled anywhere (settlement policy) rather than in the immigrant cluster", ge=0, le=1)
+    reason: Literal["labour", "refugee", "family", "study"] = P("refugee", "setting", "migration reason (sets the right to free Norwegian training)")
+    dispersal: float = P(0.7, "assumption", "chance a household is settled anywhere (settlement policy) rather than in the immigrant cluster", ge=0, le=1)
     mobilisation_months: int = P(6, "assumption", "months after the last arrival that mobilisation lasts", ge=0, le=120)
-    mobilisation_ask_boost: float = P(3.0, "data", "asking multiplier in humanitarian organisations and volunteer centres (FACTS §4.12: most contributions followed a request)", ge=1, le=20)
+    mobilisation_ask_boost: float = P(3.0, "assumption", "asking multiplier in humanitarian organisations and volunteer centres (FACTS §4.12: most contributions followed a request; the multiplier is not measured)", ge=1, le=20)
     media_information: float = P(0.15, "assumption", "extra information of majority adults about where to help, during mobilisation (0–1)", ge=0, le=1)
     nok_per_arrival: float = P(0.0, "assumption", "cost booked per newcomer, NOK", ge=0, le=NOK)
 

@@ -36,7 +36,7 @@ class Params(InterventionParams):
 
     type: Literal["information_campaign"] = "information_campaign"
     target: Target = P(Target(age_min=16), "assumption", "who the campaign is for (default: everyone 16+)")
-    channel: Literal["general", "minority_organisations", "both"] = P("general", "data", "the channel (FACTS §4.12: minority organisations reached groups official channels missed)")
+    channel: Literal["general", "minority_organisations", "both"] = P("general", "setting", "the channel (FACTS §4.12: minority organisations reached groups official channels missed)")
     general_reach: float = P(0.1, "assumption", "monthly chance a fluent, organisation-literate person hears through general channels", ge=0, le=1)
     org_reach: float = P(0.2, "assumption", "monthly chance a participant of a minority organisation hears there", ge=0, le=1)
     word_of_mouth: float = P(0.1, "assumption", "chance a person who heard through a minority organisation tells each of their ties", ge=0, le=1)

@@ -41,7 +41,7 @@ class Params(InterventionParams):
 
     type: Literal["intro_programme_cooperation"] = "intro_programme_cooperation"
     target: Target = P(Target(backgrounds=["immigrant"], reasons=["refugee", "family"], age_min=18, age_max=55, max_years_in_norway=3),
-                       "data", "newly settled refugees and families in the introduction programme (FACTS §4.4: right and duty to training)")
+                       "setting", "newly settled refugees and families in the introduction programme (FACTS §4.4: right and duty to training)")
     guides_per_year: float = P(30.0, "assumption", "new guide pairs per year", ge=0, le=CAPACITY)
     guide_months: int = P(12, "assumption", "months a guide pair runs", ge=1, le=60)
     meetings_per_month: float = P(2.0, "assumption", "guide meetings per month", ge=0, le=30)

@@ -34,7 +34,7 @@ class Params(InterventionParams):
     type: Literal["language_cafe"] = "language_cafe"
     target: Target = P(Target(backgrounds=["immigrant"], age_min=16, max_norwegian=0.85), "assumption",
                        "who may come (default: immigrants 16+ with Norwegian ≤ 0.85)")
-    host: Literal["volunteer_centre", "humanitarian", "religious"] = P("volunteer_centre", "data", "kind of organisation whose volunteers run the café (FACTS §5)")
+    host: Literal["volunteer_centre", "humanitarian", "religious"] = P("volunteer_centre", "setting", "kind of organisation whose volunteers run the café (FACTS §5)")
     sessions_per_month: float = P(4.0, "assumption", "sessions held per month", ge=0, le=31)
     capacity: int = P(25, "assumption", "regulars per café", ge=0, le=CAPACITY)
     join_rate: float = P(0.05, "assumption", "monthly chance a fully informed person in the target starts coming", ge=0, le=1)

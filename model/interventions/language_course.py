@@ -42,12 +42,12 @@ class Params(InterventionParams):
     type: Literal["language_course"] = "language_course"
     target: Target = P(Target(backgrounds=["immigrant"], reasons=["labour"], age_min=18, age_max=66, max_norwegian=0.7),
                        "assumption", "who is offered a seat (default: labour migrants 18–66 with Norwegian ≤ 0.7, who have no right to free training)")
-    provider: Literal["municipality", "organisation", "employer"] = P("municipality", "data", "who runs the course (FACTS §5: municipalities, voluntary organisations, employers)")
+    provider: Literal["municipality", "organisation", "employer"] = P("municipality", "setting", "who runs the course (FACTS §5: municipalities, voluntary organisations, employers)")
     seats_per_year: float = P(60.0, "assumption", "new learners enrolled per year (capacity)", ge=0, le=CAPACITY)
     course_months: int = P(10, "assumption", "length of a course in months", ge=1, le=120)
     weekly_hours: float = P(4.0, "assumption", "teaching hours per week", gt=0, le=40)
     gain_per_weekly_hour: float = P(0.0015, "assumption", "extra monthly share of the Norwegian gap closed per weekly teaching hour (introduction programme ≈ 0.02 at ~13 h/week)", ge=0, le=0.1)
-    heavy_work_hours: float = P(40.0, "data", "weekly work hours above which learners struggle to attend (FACTS §4.2, §4.10)", ge=0, le=80)
+    heavy_work_hours: float = P(40.0, "assumption", "weekly work hours above which learners struggle to attend (FACTS §4.2, §4.10)", ge=0, le=80)
     dropout_base: float = P(0.03, "assumption", "monthly chance a learner drops out", ge=0, le=1)
     dropout_heavy_work: float = P(0.15, "assumption", "extra monthly drop-out chance with heavy work hours (not in employer courses)", ge=0, le=1)
     volunteer_meetings: float = P(1.0, "assumption", "meetings per month with the course's volunteers (organisation provider only)", ge=0, le=10)

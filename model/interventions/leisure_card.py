@@ -43,7 +43,7 @@ class Params(InterventionParams):
     """Leisure card for children, with its information channels."""
 
     type: Literal["leisure_card"] = "leisure_card"
-    target: Target = P(Target(age_min=6, age_max=17.99), "data", "children the card is for (FACTS §5: all children 6–17)")
+    target: Target = P(Target(age_min=6, age_max=17.99), "setting", "children the card is for (FACTS §5: all children 6–17)")
     yearly_cap_nok: float = P(2000.0, "assumption", "fees paid per child per card year, NOK (in the range of Norwegian pilot schemes)", ge=0, le=NOK)
     letter_reach: float = P(0.4, "assumption", "chance a household with fluent parents reads the yearly school letter and registers", ge=0, le=1)
     municipal_reach: float = P(0.03, "assumption", "monthly chance × parents' dugnad literacy of learning of the card from the municipality's channels", ge=0, le=1)

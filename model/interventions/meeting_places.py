@@ -51,7 +51,7 @@ class Params(InterventionParams):
     joint_activity_rate: float = P(0.25, "assumption", "monthly chance cooperating organisations hold a joint activity", ge=0, le=1)
     joint_share: float = P(0.2, "assumption", "share of the smaller organisation's participants meeting someone from the other at a joint activity", ge=0, le=1)
     partnership_decay: float = P(0.02, "assumption", "monthly chance a partnership lapses", ge=0, le=1)
-    drop_in_neighbourhoods: list[NeighbourhoodNo] = P([], "data", "neighbourhoods with a drop-in office (Stikk-innom, Veitvet)")
+    drop_in_neighbourhoods: list[NeighbourhoodNo] = P([], "setting", "neighbourhoods with a drop-in office (Stikk-innom, Veitvet)")
     visit_rate: float = P(0.02, "assumption", "monthly chance a resident visits the drop-in office", ge=0, le=1)
     visit_information: float = P(0.5, "assumption", "information a visit gives (0–1), for the month of the visit", ge=0, le=1)
     drop_in_link_boost: float = P(3.0, "assumption", "multiplier on linking-tie formation for organisations in a drop-in neighbourhood", ge=1, le=20)

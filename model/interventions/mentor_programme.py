@@ -38,18 +38,18 @@ class Params(InterventionParams):
     """One-to-one mentoring of immigrants by members of majority organisations."""
 
     type: Literal["mentor_programme"] = "mentor_programme"
-    target: Target = P(Target(backgrounds=["immigrant"], age_min=20, age_max=61), "data",
+    target: Target = P(Target(backgrounds=["immigrant"], age_min=20, age_max=61), "setting",
                        "mentees (default: immigrants 20–61; NAV scheme candidates)")
     pairs_per_year: float = P(30.0, "assumption", "new pairs matched per year", ge=0, le=CAPACITY)
     pair_months: int = P(12, "assumption", "months a pair runs", ge=1, le=60)
     meetings_per_month: float = P(2.0, "assumption", "mentor–mentee meetings per month", ge=0, le=30)
     match_quality: float = P(0.6, "assumption", "quality of mentor–mentee matching (0–1): affinity of meetings, fewer breakdowns, better job leads", ge=0, le=1)
-    role_training: bool = P(True, "data", "mentors get role training (halves breakdowns; Bjørnset & Kindt 2019)")
+    role_training: bool = P(True, "setting", "mentors get role training (a success factor, Bjørnset & Kindt 2019; that it halves breakdowns is an assumption)")
     gatherings_per_year: float = P(4.0, "assumption", "joint gatherings of all pairs per year (at most one a month)", ge=0, le=12)
     break_rate: float = P(0.08, "assumption", "monthly breakdown chance of a pair with quality 0", ge=0, le=1)
     information: float = P(0.5, "assumption", "extra information about organisations for mentees (0–1)", ge=0, le=1)
     job_leads: float = P(1.0, "assumption", "job-finding rate multiplier is 1 + job_leads × quality", ge=0, le=10)
-    prefer_not_employed: bool = P(True, "data", "mentees drawn among those without work first (NAV scheme)")
+    prefer_not_employed: bool = P(True, "setting", "mentees drawn among those without work first (as in the NAV scheme, FACTS §5)")
     mentor_hours_per_month: float = P(6.0, "assumption", "mentor hours per pair per month", ge=0, le=200)
     mentor_hour_nok: float = P(300.0, "assumption", "value of a mentor hour, NOK (benefit, not cost)", ge=0, le=NOK)
     nok_per_pair_year: float = P(15000.0, "assumption", "coordination and training cost per pair per year, NOK", ge=0, le=NOK)

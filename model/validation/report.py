@@ -66,9 +66,10 @@ def write_report(path: Path, summary: pd.DataFrame, det: pd.DataFrame, figure: P
         "",
         "## Where the parameters come from",
         "",
-        f"Of {len(src)} scenario parameters, {counts.get('data', 0)} come from data (an input file or a"
-        f" published figure), {counts.get('assumption', 0)} are stated assumptions and"
-        f" {counts.get('free', 0)} are free. `dugnad calibrate` fits {len(calibrated)} of them"
+        f"Of {len(src)} scenario parameters, {counts.get('data', 0)} come from data (a cited figure, named"
+        f" in the parameter's meaning), {counts.get('assumption', 0)} are stated assumptions,"
+        f" {counts.get('free', 0)} are free and {counts.get('setting', 0)} are settings (a file, a place or"
+        f" an option, not a claim about the world). `dugnad calibrate` fits {len(calibrated)} of them"
         " (the free ones that matter for the targets, plus a few assumptions the data do not pin down,"
         " listed in `model/data/calibration.toml`) to the **calibrated** targets; **validation** targets"
         " are never fitted; **cross-checks** are other sources for a calibrated quantity.",
