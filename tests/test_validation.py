@@ -319,3 +319,63 @@ def test_a_missing_model_value_is_a_miss_of_any_float_type(nan):
     t = next(t for t in load_targets() if t.kind == "value")
     assert t.distance(nan) == 10.0 and not t.ok(nan)
     assert t.distance(np.float32(t.value)) < 1.0 and t.ok(np.float32(t.value))
+
+
+BASE_TARGET = "[[target]]\nid='x'\npattern=''\nlevel='individual'\nkind='sign'\nvalue=1\nstatistic='coef_employed'\noutput=''\nsource=''\n"
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("role='calibrated'\nbuilt_in='a penalty'\n", "only validation targets are marked built in"),
+    ("role='validation'\nbuilt_in=''\n", "built_in: must be a non-empty string"),
+    ("role='validation'\nbuilt_in=1\n", "built_in: must be a non-empty string"),
+])
+def test_bad_built_in_mark(tmp_path, extra, expected):
+    f = tmp_path / "t.toml"
+    f.write_text(BASE_TARGET + extra)
+    with pytest.raises(TargetsError, match=expected):
+        load_targets(f)
+
+
+def test_shipped_marks_the_patterns_held_by_form():
+    ts = {t.id: t for t in load_targets()}
+    built = {i for i, t in ts.items() if t.built_in}
+    assert {"youth_majority_above_minority", "youth_majority_sex_gap", "determinant_norwegian"} <= built
+    assert all(ts[i].role == "validation" for i in built)
+    assert ts["determinant_employed"].emergent and not ts["determinant_norwegian"].emergent
+    assert not ts["participation_rest"].emergent  # calibrated targets are neither
+
+
+def _summary_and_det(coef_lo: float, coef_hi: float):
+    import pandas as pd
+
+    from model.validation.validate import summarise
+    values = pd.DataFrame({t.id: [0.1, 0.2] for t in load_targets()})
+    values["determinant_employed"] = [0.1, 0.3]
+    det = pd.DataFrame([{"outcome": "volunteer", "regressor": "employed", "label": "", "coef": 0.2,
+                         "ci90_lo": coef_lo, "ci90_hi": coef_hi}])
+    return summarise(values), det
+
+
+def test_a_sign_counts_only_clear_of_zero():
+    from model.validation.validate import reproduced
+
+    s, det = _summary_and_det(0.05, 0.35)
+    row = s.index[s["target"] == "determinant_employed"][0]
+    assert s.loc[row, "within"] and reproduced(s, det)[row]
+    s, det = _summary_and_det(-0.05, 0.45)
+    assert s.loc[row, "within"] and not reproduced(s, det)[row]
+
+
+def test_report_counts_emergent_patterns_only(tmp_path):
+    from model.validation.report import write_report
+
+    s, det = _summary_and_det(0.05, 0.35)
+    fig = tmp_path / "f.png"
+    fig.write_bytes(b"png")
+    out = tmp_path / "V.md"
+    write_report(out, s, det, fig, "dugnad validate x", "x.toml", 2, None, None, tmp_path / "none.toml")
+    text = out.read_text()
+    ts = load_targets()
+    n_emergent = sum(t.emergent for t in ts)
+    assert f"of {n_emergent} emergent ones" in text
+    assert "### Held by form" in text and "`youth_majority_sex_gap`:" in text

@@ -51,6 +51,12 @@ class Target:
     output: str
     source: str
     role: str
+    built_in: str = ""   # validation patterns only: why the pattern holds by a mechanism's form ("" = emergent)
+
+    @property
+    def emergent(self) -> bool:
+        """A validation pattern that is evidence: not held by a mechanism's form (issue 13)."""
+        return self.role == "validation" and not self.built_in
 
     def ok(self, x: float) -> bool:
         """Is the model value ``x`` within the target?"""
@@ -99,11 +105,11 @@ def _target(row: dict, where: str) -> Target:
     ``pattern``, ``output``, ``source`` strings; ``level``, ``kind``, ``role`` one of
     :data:`LEVELS`, :data:`KINDS`, :data:`ROLES`; ``statistic`` a name in :data:`STATISTICS`;
     ``value`` a finite number (+1 or −1 for kind ``sign``); ``tolerance`` (default 0) a finite
-    number ≥ 0."""
+    number ≥ 0; ``built_in`` (validation targets only) a non-empty string."""
     unknown = set(row) - set(Target.__dataclass_fields__)
     if unknown:
         raise TargetsError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(Target.__dataclass_fields__)}")
-    missing = [f for f in Target.__dataclass_fields__ if f != "tolerance" and f not in row]
+    missing = [f for f in Target.__dataclass_fields__ if f not in ("tolerance", "built_in") and f not in row]
     if missing:
         named = f" ({row['id']})" if isinstance(row.get("id"), str) else ""
         raise TargetsError(f"{where}{named}: missing field {missing[0]}")
@@ -123,6 +129,11 @@ def _target(row: dict, where: str) -> Target:
         raise TargetsError(f"{where}, field value: must be a finite number (got {short(value)})")
     if row["kind"] == "sign" and value not in (1, -1):
         raise TargetsError(f"{where}, field value: must be 1 or -1 for kind sign (got {short(value)})")
+    if "built_in" in row:
+        if not isinstance(row["built_in"], str) or not row["built_in"].strip():
+            raise TargetsError(f"{where}, field built_in: must be a non-empty string saying which mechanism's form holds the pattern (got {short(row['built_in'])})")
+        if row["role"] != "validation":
+            raise TargetsError(f"{where}, field built_in: only validation targets are marked built in (role is {row['role']})")
     if not _finite(tolerance) or tolerance < 0:
         raise TargetsError(f"{where}, field tolerance: must be a finite number ≥ 0 (got {short(tolerance)})")
     return Target(**{**row, "value": float(value), "tolerance": float(tolerance)})
@@ -345,6 +356,14 @@ STATISTICS["coef_age"] = STATISTICS.pop("coef_age10")
 STATISTICS["coef_religious_secular"] = _coef("religious", "volunteer_secular")
 
 
+def coefficient_of(statistic: str) -> tuple[str, str] | None:
+    """(outcome, regressor) of a determinant statistic (``coef_…``), else None."""
+    if not statistic.startswith("coef_"):
+        return None
+    outcome = "volunteer_secular" if statistic == "coef_religious_secular" else "volunteer"
+    return outcome, {"coef_age": "age10", "coef_religious_secular": "religious"}.get(statistic, statistic[5:])
+
+
 def compute(tables: dict[str, pd.DataFrame], targets: list[Target]) -> dict[str, float]:
     """Each target's statistic on one run's tables (the regression is fitted once per outcome)."""
     cache: dict[str, float] = {}
@@ -358,10 +377,9 @@ def compute(tables: dict[str, pd.DataFrame], targets: list[Target]) -> dict[str,
         if t.statistic.startswith("coef_"):
             if frame is None:
                 frame = regression_frame(tables["persons"])
-            outcome = "volunteer_secular" if t.statistic == "coef_religious_secular" else "volunteer"
+            outcome, name = coefficient_of(t.statistic)
             if outcome not in fits:
                 fits[outcome] = logit(frame, outcome)
-            name = {"coef_age": "age10", "coef_religious_secular": "religious"}.get(t.statistic, t.statistic[5:])
             value = float(fits[outcome].loc[name, "coef"])
         else:
             value = float(STATISTICS[t.statistic](tables))

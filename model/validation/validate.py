@@ -80,8 +80,29 @@ def summarise(values: pd.DataFrame, targets_file: str | Path = TARGETS_FILE) -> 
         share_ok = float(np.mean([t.ok(v) for v in x])) if len(x) else 0.0
         out.append({"target": t.id, "level": t.level, "role": t.role, "pattern": t.pattern, "observed": t.describe(),
                     "model_mean": mean, "model_p05": float(lo), "model_p95": float(hi),
-                    "within": bool(t.ok(mean)), "seeds_within": share_ok, "source": t.source})
+                    "within": bool(t.ok(mean)), "seeds_within": share_ok, "source": t.source,
+                    "evidence": ("emergent" if t.emergent else "built in") if t.role == "validation" else "",
+                    "built_in": t.built_in})
     return pd.DataFrame(out)
+
+
+def reproduced(summary: pd.DataFrame, det: pd.DataFrame, targets_file: str | Path = TARGETS_FILE) -> pd.Series:
+    """Per target (summary's order): within tolerance, and for a determinant's sign also clear of
+    zero — the pooled regression's 90% interval lies on the expected side. A coefficient whose
+    interval straddles zero has no sign to speak of, whatever its point estimate."""
+    from model.validation.targets import coefficient_of
+
+    ci = det.set_index(["outcome", "regressor"])
+    by_id = {t.id: t for t in load_targets(targets_file)}
+    out = []
+    for r in summary.itertuples():
+        t, ok = by_id.get(r.target), bool(r.within)
+        where = coefficient_of(t.statistic) if t is not None and t.kind == "sign" else None
+        if ok and where is not None and where in ci.index:
+            lo, hi = ci.loc[where, "ci90_lo"], ci.loc[where, "ci90_hi"]
+            ok = bool(lo > 0) if t.value > 0 else bool(hi < 0)
+        out.append(ok)
+    return pd.Series(out, index=summary.index, name="reproduced")
 
 
 def determinants(pooled: pd.DataFrame) -> pd.DataFrame:
@@ -110,12 +131,17 @@ def text_table(summary: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(summary: pd.DataFrame) -> str:
-    lines = ["| target | level | role | observed | model mean | 90% interval across seeds | within | source |",
-             "|---|---|---|---|---|---|---|---|"]
-    for r in summary.itertuples():
-        lines.append(f"| {r.pattern} (`{r.target}`) | {r.level} | {r.role} | {r.observed} | {_fmt(r.model_mean)} | "
-                     f"{_fmt(r.model_p05)}–{_fmt(r.model_p95)} | {'yes' if r.within else '**no**'} | {r.source} |")
+def markdown_table(summary: pd.DataFrame, det: pd.DataFrame | None = None) -> str:
+    """The targets as a table; with the pooled determinants ``det``, validation patterns carry
+    their evidence (emergent / built in) and a sign counts only clear of zero (:func:`reproduced`)."""
+    ok = reproduced(summary, det) if det is not None else summary["within"]
+    lines = ["| target | level | role | evidence | observed | model mean | 90% interval across seeds | within | source |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r, good in zip(summary.itertuples(), ok, strict=True):
+        mark = "yes" if good else ("**no** (interval includes 0)" if r.within else "**no**")
+        evidence = getattr(r, "evidence", "") or ""
+        lines.append(f"| {r.pattern} (`{r.target}`) | {r.level} | {r.role} | {evidence} | {r.observed} | "
+                     f"{_fmt(r.model_mean)} | {_fmt(r.model_p05)}–{_fmt(r.model_p95)} | {mark} | {r.source} |")
     return "\n".join(lines)
 
 
