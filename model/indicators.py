@@ -23,6 +23,7 @@ from model.state import (
     MEMBER,
     NEVER,
     OFFICE,
+    VOLUNTEER,
 )
 
 GROUPS = ("all", "majority", "immigrant", "descendant", "immigrant_background")
@@ -43,6 +44,7 @@ INDICATORS = {
     "norwegian": "mean Norwegian skill of adults (0–1)",
     "employment": "share employed among persons from 20 to retirement age",
     "low_income": "share of persons in persistent low income (EU/SSB line)",
+    "volunteer_hours": "mean hours of volunteer work this month per adult doing unpaid work now (volunteer or office)",
     "youth_participation": "share of 13–19-year-olds active in ≥1 organisation",
     "youth_boys": "same, boys",
     "youth_girls": "same, girls",
@@ -101,6 +103,7 @@ def snapshot(model) -> list[dict]:
             "ei_index": float((nbr - nb) / (nbr + nb)) if nbr + nb else float("nan"),
             "trust": _mean(p.trust, a), "norwegian": _mean(p.norwegian, a),
             "employment": _share(p.employed, m & working), "low_income": _share(p.low_income, m),
+            "volunteer_hours": _mean(p.volunteer_hours, a & (role >= VOLUNTEER)),
             "youth_participation": _share(active, y), "youth_boys": _share(active, y & ~girl),
             "youth_girls": _share(active, y & girl), "youth_hobby": _share(culture, y),
             "children_participation": _share(active, m & child),

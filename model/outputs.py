@@ -82,6 +82,7 @@ def persons_table(model) -> pd.DataFrame:
         "member": role >= MEMBER,
         "volunteer": within(p.last_volunteer),
         "volunteer_secular": within(p.last_volunteer_secular),
+        "volunteer_hours": p.volunteer_hours.astype(np.float64),
         "office": role == OFFICE,
         "informal_help": within(p.last_help),
         "asked": within(p.last_asked),

@@ -154,6 +154,8 @@ class LadderParams(Section):
     office_min_months: int = P(12, "assumption", "months in the organisation before a person can be elected to an office", ge=0, le=240)
     self_recruitment: float = P(0.85, "assumption", "chance a vacant office goes to a tie of a sitting office holder when one exists (offices filled through networks, FACTS §4.1, §4.3; no share given)", ge=0, le=1)
     informal_help_rate: float = P(0.03, "free", "monthly chance of helping a non-kin tie, per unit of network and activity", ge=0, le=1)
+    hours_per_participant: float = P(1.0, "assumption", "hours of volunteer work a month an organisation's activity needs for each person taking part in it, shared among its volunteers and office holders (mechanisms/hours.py)", ge=0, le=100)
+    max_volunteer_hours: float = P(30.0, "assumption", "most hours a month a volunteer without paid work gives; paid work halves it at normal hours (mechanisms/hours.py)", ge=0, le=400)
 
 
 class TieParams(Section):

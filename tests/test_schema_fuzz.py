@@ -37,7 +37,7 @@ from schema_space import (
 )
 
 EXAMPLES = int(os.environ.get("DUGNAD_FUZZ_EXAMPLES", "100"))
-SHARES = [k for k in INDICATORS if k not in ("persons", "bonding_ties", "bridging_ties", "ei_index")]
+SHARES = [k for k in INDICATORS if k not in ("persons", "bonding_ties", "bridging_ties", "ei_index", "volunteer_hours")]
 ADULT_SHARES = ["participation", "member", "volunteer", "office", "informal_help", "trust", "norwegian"]
 
 
@@ -67,6 +67,7 @@ def check_outputs(m: DugnadModel) -> None:
     _within(ts, "timeseries", SHARES, 0, 1)
     _within(ts, "timeseries", ["persons", "bonding_ties", "bridging_ties"] + [c for c in ts if c.startswith("cost_nok")], 0)
     _within(ts, "timeseries", ["ei_index"], -1, 1)
+    _within(ts, "timeseries", ["volunteer_hours"], 0, m.params.ladder.max_volunteer_hours)
     assert not ts.filter(like="cost_nok").isna().any().any(), "timeseries: NaN cost"
     everyone = ts[ts.group == "all"]
     assert not everyone[ADULT_SHARES].isna().any().any(), "timeseries: NaN for the whole population"
@@ -75,6 +76,7 @@ def check_outputs(m: DugnadModel) -> None:
     _within(p, "persons", ["norwegian", "trust", "literacy", "health"], 0, 1)
     _within(p, "persons", ["age", "years_in_norway", "eq_income", "bonding_ties", "bridging_ties", "organisations"], 0)
     _within(p, "persons", ["work_hours"], 0, 168)
+    _within(p, "persons", ["volunteer_hours"], 0, m.params.ladder.max_volunteer_hours)
     o = t["organisations"]
     _finite(o, "organisations")
     _within(o, "organisations", ["language_demand", "commitment", "openness"], 0, 1)

@@ -16,10 +16,11 @@ from model.validation.targets import (STATISTICS, Target, TargetsError, compute,
 
 
 def person(pid, background="majority", sex="male", age=40, participant=False, volunteer=False, secular=False,
-           education="medium", norwegian=1.0, employed=True, religious=False):
+           education="medium", norwegian=1.0, employed=True, religious=False, hours=None):
+    hours = (3.0 if background == "majority" else 5.0) * volunteer if hours is None else hours
     return dict(person_id=pid, background=background, sex=sex, age=age, participant=participant, volunteer=volunteer,
                 volunteer_secular=secular, education=education, norwegian=norwegian, employed=employed,
-                religious=religious)
+                religious=religious, volunteer_hours=float(hours))
 
 
 @pytest.fixture
@@ -300,6 +301,15 @@ def test_bad_calibration_file(tmp_path, text, expected):
     f.write_text(text)
     with pytest.raises(cal.CalibrationError, match=expected):
         cal.load_spec(f)
+
+
+def test_volunteer_hours_of_immigrants_against_the_majority(hand_tables):
+    from model.validation.targets import STATISTICS
+
+    assert STATISTICS["volunteer_hours_immigrants_minus_majority"](hand_tables) == pytest.approx(5.0 - 3.0)
+    p = hand_tables["persons"]
+    p.loc[p["background"] == "immigrant", "volunteer_hours"] = 0.0  # no immigrant volunteering now
+    assert np.isnan(STATISTICS["volunteer_hours_immigrants_minus_majority"](hand_tables))
 
 
 def test_compute_fits_the_regression_once(hand_tables, monkeypatch):

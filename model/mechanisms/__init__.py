@@ -8,6 +8,7 @@
 5. ``youth``        – parents enrol children; parents pulled along
 6. ``membership``   – leaving under barriers
 7. ``ladder``       – member → volunteer → office (self-recruitment); informal help
+   ``hours``        – the hours each volunteer gives this month (no draws)
 8. ``organisations`` – thin organisations fold; new ones are founded where a kind or an origin
                       group is under-served (McPherson's ecology of affiliation)
 9. ``ties``         – decay, meetings in foci, triadic closure; municipalities update linking ties
@@ -15,7 +16,7 @@
 11. ``trust``       – generalised trust from participation and bridging contact
 """
 
-from model.mechanisms import economy, employment, ladder, language, membership, recruitment, trust, youth
+from model.mechanisms import economy, employment, hours, ladder, language, membership, recruitment, trust, youth
 from model.mechanisms import organisations as organisations_mechanism
 from model.mechanisms import ties as ties_mechanism
 
@@ -29,6 +30,7 @@ ORDER = (
     ("youth", youth.step),
     ("membership", membership.step),
     ("ladder", ladder.step),
+    ("hours", hours.step),
     ("organisations", organisations_mechanism.step),
     ("ties", ties_mechanism.step),
     # municipalities act on their own organisations only, so their order does not matter

@@ -1,0 +1,78 @@
+"""Mechanism: volunteer hours (issue 13, mechanism 7) on hand-made organisations."""
+
+import numpy as np
+import pytest
+
+from conftest import blank_model, put
+from model.mechanisms import hours
+from model.state import MAJORITY, MEMBER, OFFICE, PARTICIPANT, VOLUNTEER
+
+
+def adults(m, n):
+    p = m.people
+    who = [int(i) for i in np.flatnonzero((p.background == MAJORITY) & (p.age >= 25))[:n]]
+    p.work_hours[who] = 0.0
+    return who
+
+
+def model(**ladder):
+    return blank_model(300, ladder={"hours_per_participant": 1.0, "max_volunteer_hours": 30.0, **ladder})
+
+
+def test_the_work_is_shared_among_volunteers_and_offices():
+    m = model()
+    org = 0
+    vol, office, *served = adults(m, 12)
+    put(m, vol, org, VOLUNTEER)
+    put(m, office, org, OFFICE)
+    for s in served:
+        put(m, s, org, PARTICIPANT)
+    hours.step(m)
+    h = m.people.volunteer_hours
+    # 12 taking part → 12 hours; the office holder carries twice a volunteer's part
+    assert h[vol] == pytest.approx(4.0) and h[office] == pytest.approx(8.0)
+    assert all(h[s] == 0 for s in served)
+
+
+def test_few_volunteers_serving_many_give_more_hours():
+    m = model()
+    small, big = 0, 1
+    a, b, c, *rest = adults(m, 23)
+    put(m, a, small, VOLUNTEER)
+    for s in rest[:9]:
+        put(m, s, small, MEMBER)
+    put(m, b, big, VOLUNTEER)
+    put(m, c, big, VOLUNTEER)
+    for s in rest[9:20]:
+        put(m, s, big, MEMBER)
+    hours.step(m)
+    h = m.people.volunteer_hours
+    assert h[a] == pytest.approx(10.0) and h[b] == pytest.approx(6.5) == h[c]
+
+
+def test_paid_work_caps_the_hours():
+    m = model(hours_per_participant=10.0)
+    vol, *served = adults(m, 10)
+    put(m, vol, 0, VOLUNTEER)
+    for s in served:
+        put(m, s, 0, PARTICIPANT)
+    hours.step(m)
+    assert m.people.volunteer_hours[vol] == pytest.approx(30.0)  # 100 asked, 30 free hours
+    m.people.work_hours[vol] = m.params.employment.normal_hours
+    hours.step(m)
+    assert m.people.volunteer_hours[vol] == pytest.approx(15.0)  # half at normal hours
+    m.people.work_hours[vol] = 3 * m.params.employment.normal_hours
+    hours.step(m)
+    assert m.people.volunteer_hours[vol] == pytest.approx(30.0 * hours.MIN_TIME_SHARE)
+
+
+def test_nobody_volunteering_means_no_hours_and_stale_hours_are_cleared():
+    m = model()
+    vol, member = adults(m, 2)
+    put(m, vol, 0, VOLUNTEER)
+    put(m, member, 0, MEMBER)
+    hours.step(m)
+    assert m.people.volunteer_hours[vol] > 0
+    m.people.mem_role[vol][m.people.mem_org[vol] == 0] = MEMBER
+    hours.step(m)
+    assert not m.people.volunteer_hours.any()
