@@ -316,7 +316,7 @@ def cmd_validate(args) -> int:
         check_writable(args.report, "--report", kind="file")
     summary, det = validate(args.scenario, args.seeds, args.persons, args.months, args.workers, out, targets,
                             progress=not args.quiet)
-    print(text_table(summary))
+    print(text_table(summary, det))
     ok = summary[summary.role == "calibrated"].within
     print(f"\ncalibrated targets within tolerance: {int(ok.sum())} of {len(ok)}")
     print(f"Output: {out}/  (validation.csv, validation.md, validation.png, determinants.csv, per_seed.csv)")

@@ -121,13 +121,18 @@ def _fmt(x: float, digits: int = 3) -> str:
     return "–" if missing(x) else f"{x:.{digits}f}"
 
 
-def text_table(summary: pd.DataFrame) -> str:
+def text_table(summary: pd.DataFrame, det: pd.DataFrame | None = None) -> str:
+    """The targets for the terminal; with ``det``, a sign whose interval includes 0 reads "NO (0)"
+    and validation patterns say whether they are emergent or built in."""
+    ok = reproduced(summary, det) if det is not None else summary["within"]
     w = max(len(s) for s in summary["target"]) + 2
-    lines = [f"{'target':{w}}{'role':>12}{'observed':>14}{'model':>9}{'90% interval':>18}{'within':>8}"]
-    for r in summary.itertuples():
+    lines = [f"{'target':{w}}{'role':>12}{'evidence':>10}{'observed':>14}{'model':>9}{'90% interval':>18}{'within':>9}"]
+    for r, good in zip(summary.itertuples(), ok, strict=True):
         interval = f"{_fmt(r.model_p05)}–{_fmt(r.model_p95)}"
-        lines.append(f"{r.target:{w}}{r.role:>12}{r.observed:>14}{_fmt(r.model_mean):>9}{interval:>18}"
-                     f"{'yes' if r.within else 'NO':>8}")
+        mark = "yes" if good else ("NO (0)" if r.within else "NO")
+        evidence = r.evidence if isinstance(getattr(r, "evidence", None), str) else ""
+        lines.append(f"{r.target:{w}}{r.role:>12}{evidence:>10}{r.observed:>14}"
+                     f"{_fmt(r.model_mean):>9}{interval:>18}{mark:>9}")
     return "\n".join(lines)
 
 
@@ -139,7 +144,7 @@ def markdown_table(summary: pd.DataFrame, det: pd.DataFrame | None = None) -> st
              "|---|---|---|---|---|---|---|---|---|"]
     for r, good in zip(summary.itertuples(), ok, strict=True):
         mark = "yes" if good else ("**no** (interval includes 0)" if r.within else "**no**")
-        evidence = getattr(r, "evidence", "") or ""
+        evidence = r.evidence if isinstance(getattr(r, "evidence", None), str) else ""
         lines.append(f"| {r.pattern} (`{r.target}`) | {r.level} | {r.role} | {evidence} | {r.observed} | "
                      f"{_fmt(r.model_mean)} | {_fmt(r.model_p05)}–{_fmt(r.model_p95)} | {mark} | {r.source} |")
     return "\n".join(lines)
