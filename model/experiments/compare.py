@@ -40,7 +40,8 @@ from model.experiments.store import Store
 # (source, indicator, label): timeseries rows by background group; subgroup rows by dimension
 KEY_TIMESERIES = [
     ("participation", "took part (adults)"), ("member", "member (adults)"), ("volunteer", "volunteered, 12 m (adults)"),
-    ("office", "office holder (adults)"), ("bonding_ties", "bonding ties per adult"),
+    ("office", "office holder (adults)"), ("volunteer_hours", "volunteer hours a month (per adult volunteer)"),
+    ("bonding_ties", "bonding ties per adult"),
     ("bridging_ties", "bridging ties per adult"), ("ei_index", "E-I index"), ("trust", "trust"),
     ("norwegian", "Norwegian"), ("employment", "employed 20-66"), ("youth_participation", "youth 13-19 taking part"),
     ("children_participation", "children 6-12 taking part"),
