@@ -230,10 +230,10 @@ class MunicipalityParams(Section):
 class Scenario(Section):
     """One Dugnad run: population, organisations and every mechanism's parameters."""
 
-    name: str = P("unnamed", "assumption", f"short name of the scenario, used in output folder names ({NAME_RULE}); default: the file name")
-    description: str = P("", "assumption", "what question the scenario asks")
-    seed: int = P(1, "assumption", "seed of the model's single random generator", ge=0, le=2**63 - 1)
-    months: int = P(120, "assumption", "months simulated and recorded after burn-in", ge=0, le=1200)
+    name: str = P("unnamed", "setting", f"short name of the scenario, used in output folder names ({NAME_RULE}); default: the file name")
+    description: str = P("", "setting", "what question the scenario asks")
+    seed: int = P(1, "setting", "seed of the model's single random generator", ge=0, le=2**63 - 1)
+    months: int = P(120, "setting", "months simulated and recorded after burn-in", ge=0, le=1200)
     burn_in_months: int = P(480, "assumption", "months run before month 0 so that households, memberships and ties reach the steady state the baseline keeps (participation and ties rise steeply for 15–20 years from the empty start and creep until about year 40: after 360 months bridging ties still rose 5 % over the next 30 years, so 480 months start past the creep, docs/demography.md; benchmarks/stationarity.py; the manifest reports a convergence diagnostic)", ge=0, le=600)
     population: PopulationParams = PopulationParams()
     demography: DemographyParams = DemographyParams()
@@ -248,7 +248,7 @@ class Scenario(Section):
     employment: EmploymentParams = EmploymentParams()
     youth: YouthParams = YouthParams()
     municipalities: MunicipalityParams = MunicipalityParams()
-    interventions: list[AnyIntervention] = P([], "assumption", "the policy measures of this scenario, as [[interventions]] tables (see the catalogue below)")
+    interventions: list[AnyIntervention] = P([], "setting", "the policy measures of this scenario, as [[interventions]] tables (see the catalogue below)")
 
     @field_validator("name")
     @classmethod

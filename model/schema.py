@@ -55,19 +55,19 @@ class Target(Section):
     everyone. Origins and regions are names from the origin-group file; places are names from the
     scenario's geography; neighbourhoods and municipalities are numbers from 0."""
 
-    backgrounds: list[Background] | None = P(None, "assumption", "backgrounds offered the measure (majority, immigrant, descendant); none = all")
-    origins: list[str] | None = P(None, "assumption", "origin groups (the `group` column of the origin-group file); none = all")
-    regions: list[str] | None = P(None, "assumption", "origin regions (the `region` column); none = all")
-    reasons: list[Reason] | None = P(None, "assumption", "migration reasons (labour, refugee, family, study); none = all")
-    age_min: float = P(0.0, "assumption", "lowest age", ge=0, le=120)
-    age_max: float = P(120.0, "assumption", "highest age (inclusive)", ge=0, le=120)
-    max_years_in_norway: float | None = P(None, "assumption", "only people with at most this many years in Norway", ge=0, le=120)
-    max_norwegian: float | None = P(None, "assumption", "only people with Norwegian skill at most this (0–1)", ge=0, le=1)
-    low_income_only: bool = P(False, "assumption", "only people in persistent low income")
-    employed: bool | None = P(None, "assumption", "only employed (true) or only not employed (false) people")
-    municipalities: list[MunicipalityNo] | None = P(None, "assumption", "municipality numbers (from 0)")
-    neighbourhoods: list[NeighbourhoodNo] | None = P(None, "assumption", "neighbourhood numbers (from 0)")
-    places: list[str] | None = P(None, "assumption", "places of the scenario's geography by name (`population.geography`, e.g. \"Stovner\" in oslo); none = all")
+    backgrounds: list[Background] | None = P(None, "setting", "backgrounds offered the measure (majority, immigrant, descendant); none = all")
+    origins: list[str] | None = P(None, "setting", "origin groups (the `group` column of the origin-group file); none = all")
+    regions: list[str] | None = P(None, "setting", "origin regions (the `region` column); none = all")
+    reasons: list[Reason] | None = P(None, "setting", "migration reasons (labour, refugee, family, study); none = all")
+    age_min: float = P(0.0, "setting", "lowest age", ge=0, le=120)
+    age_max: float = P(120.0, "setting", "highest age (inclusive)", ge=0, le=120)
+    max_years_in_norway: float | None = P(None, "setting", "only people with at most this many years in Norway", ge=0, le=120)
+    max_norwegian: float | None = P(None, "setting", "only people with Norwegian skill at most this (0–1)", ge=0, le=1)
+    low_income_only: bool = P(False, "setting", "only people in persistent low income")
+    employed: bool | None = P(None, "setting", "only employed (true) or only not employed (false) people")
+    municipalities: list[MunicipalityNo] | None = P(None, "setting", "municipality numbers (from 0)")
+    neighbourhoods: list[NeighbourhoodNo] | None = P(None, "setting", "neighbourhood numbers (from 0)")
+    places: list[str] | None = P(None, "setting", "places of the scenario's geography by name (`population.geography`, e.g. \"Stovner\" in oslo); none = all")
 
     @model_validator(mode="after")
     def _ages(self) -> Target:
@@ -122,9 +122,9 @@ class InterventionParams(Section):
     """Fields every intervention has: when it runs, whom it targets and what it costs."""
 
     type: str
-    name: str | None = P(None, "assumption", f"label used in outputs (default: the type); must be unique in the scenario ({NAME_RULE})")
-    start_month: int = P(0, "assumption", "first month (counted from 0 after burn-in) in which the measure acts", ge=0, le=1200)
-    end_month: int | None = P(None, "assumption", "month in which the measure stops (exclusive); none = runs to the end", ge=1, le=1200)
+    name: str | None = P(None, "setting", f"label used in outputs (default: the type); must be unique in the scenario ({NAME_RULE})")
+    start_month: int = P(0, "setting", "first month (counted from 0 after burn-in) in which the measure acts", ge=0, le=1200)
+    end_month: int | None = P(None, "setting", "month in which the measure stops (exclusive); none = runs to the end", ge=1, le=1200)
     admin_nok_per_year: float = P(0.0, "assumption", "fixed yearly running cost (coordination, administration), NOK", ge=0, le=NOK)
 
     @field_validator("name")

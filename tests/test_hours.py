@@ -76,3 +76,24 @@ def test_nobody_volunteering_means_no_hours_and_stale_hours_are_cleared():
     m.people.mem_role[vol][m.people.mem_org[vol] == 0] = MEMBER
     hours.step(m)
     assert not m.people.volunteer_hours.any()
+
+
+def test_the_cap_holds_over_several_organisations():
+    m = model(hours_per_participant=4.0)
+    vol, *served = adults(m, 9)
+    put(m, vol, 0, VOLUNTEER)
+    put(m, vol, 1, OFFICE)
+    for s in served[:4]:
+        put(m, s, 0, PARTICIPANT)
+    for s in served[4:]:
+        put(m, s, 1, PARTICIPANT)
+    hours.step(m)
+    # asked 5·4 = 20 in each organisation, 40 in all; 30 free hours
+    assert m.people.volunteer_hours[vol] == pytest.approx(30.0)
+
+
+def test_hours_follow_the_months_final_roles():
+    from model.mechanisms import ORDER
+
+    names = [n for n, _ in ORDER]
+    assert names.index("hours") > max(names.index("ladder"), names.index("organisations"), names.index("membership"))

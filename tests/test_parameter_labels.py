@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from model.docs_scenarios import split_description
 from model.interventions import CATALOGUE
 from model.scenario import Scenario
-from model.schema import SOURCE_KINDS
+from model.schema import SOURCE_KINDS, InterventionParams, Target
 
 # where a figure labelled "data" may come from; the meaning must name one of them
 SOURCES = ("FACTS §", "SSB", "origin_groups.csv", "places.csv", "collective agreements", "pension")
@@ -30,13 +30,17 @@ def _fields(model: type[BaseModel], prefix: str):
 
 
 def all_parameters() -> dict[str, object]:
-    out = {}
+    """Every declared parameter: the scenario's top level and sections, who an intervention is for
+    (``target.``), the fields every intervention has (``intervention.``) and each type's own."""
+    out = dict(_fields(Scenario, ""))
     for section, info in Scenario.model_fields.items():
         ann = info.annotation
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             out.update(_fields(ann, f"{section}."))
+    out.update(_fields(Target, "target."))
+    out.update(_fields(InterventionParams, "intervention."))
     for kind, (params, _) in CATALOGUE.items():
-        out.update(_fields(params, f"{kind}."))
+        out.update({n: i for n, i in _fields(params, f"{kind}.") if n.split(".", 1)[1] not in InterventionParams.model_fields})
     return out
 
 
@@ -64,6 +68,22 @@ def test_data_names_its_figure_and_source(name):
 def test_values_without_a_cited_figure_are_not_data(name):
     assert name in PARAMS, name
     assert split_description(PARAMS[name])[1] != "data"
+
+
+SETTINGS = ("name", "description", "seed", "months", "interventions", "intervention.name", "intervention.start_month",
+            "intervention.end_month")
+
+
+@pytest.mark.parametrize("name", SETTINGS + tuple(n for n in PARAMS if n.startswith("target.")))
+def test_run_controls_and_who_a_measure_is_for_are_settings(name):
+    assert split_description(PARAMS[name])[1] == "setting"
+
+
+@pytest.mark.parametrize("kind", sorted(CATALOGUE))
+def test_an_interventions_default_target_is_a_setting(kind):
+    params = CATALOGUE[kind][0]
+    if "target" in params.model_fields:
+        assert split_description(params.model_fields["target"])[1] == "setting"
 
 
 def test_an_unknown_kind_is_refused():

@@ -389,3 +389,28 @@ def test_report_counts_emergent_patterns_only(tmp_path):
     n_emergent = sum(t.emergent for t in ts)
     assert f"of {n_emergent} emergent ones" in text
     assert "### Held by form" in text and "`youth_majority_sex_gap`:" in text
+
+
+def test_a_more_than_pattern_at_its_bound_is_not_reproduced():
+    from model.validation.validate import reproduced
+
+    s, det = _summary_and_det(0.05, 0.35)
+    row = s.index[s["target"] == "volunteer_hours_immigrants"][0]
+    s.loc[row, ["model_mean", "within"]] = [0.0, True]
+    assert not reproduced(s, det)[row]
+    s.loc[row, "model_mean"] = 0.4
+    assert reproduced(s, det)[row]
+
+
+def test_a_summary_is_judged_by_its_own_targets_file(tmp_path):
+    """A custom targets file's sign target is judged by its own expected sign, not the shipped one's."""
+    import pandas as pd
+
+    from model.validation.validate import reproduced, summarise
+    f = tmp_path / "t.toml"
+    f.write_text(BASE_TARGET.replace("id='x'", "id='determinant_female'").replace("coef_employed", "coef_female")
+                 + "role='validation'\n")
+    s = summarise(pd.DataFrame({"determinant_female": [0.2, 0.3]}), f)
+    det = pd.DataFrame([{"outcome": "volunteer", "regressor": "female", "label": "", "coef": 0.25,
+                         "ci90_lo": 0.1, "ci90_hi": 0.45}])
+    assert reproduced(s, det).tolist() == [True]   # the shipped file expects a negative sign

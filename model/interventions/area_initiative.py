@@ -42,7 +42,7 @@ class Params(InterventionParams):
     """A neighbourhood programme for organisations, funded for some years."""
 
     type: Literal["area_initiative"] = "area_initiative"
-    neighbourhoods: list[NeighbourhoodNo] = P([0], "assumption", "neighbourhood numbers (from 0) the initiative covers")
+    neighbourhoods: list[NeighbourhoodNo] = P([0], "setting", "neighbourhood numbers (from 0) the initiative covers")
     organisation_training: bool = P(True, "setting", "train office holders of minority and informal organisations (FACTS §5)")
     training_gain: float = P(0.05, "assumption", "monthly share of an office holder's dugnad-literacy gap closed by the training", ge=0, le=1)
     training_months: int = P(6, "assumption", "months each office holder's course lasts", ge=1, le=60)

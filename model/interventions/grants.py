@@ -52,13 +52,13 @@ class Params(InterventionParams):
     """Grant regime for voluntary organisations (and optional formalisation support)."""
 
     type: Literal["grants"] = "grants"
-    target: Target = P(Target(), "assumption", "only `municipalities` and `places` are used: where the scheme runs (default: all)")
+    target: Target = P(Target(), "setting", "only `municipalities` and `places` are used: where the scheme runs (default: all)")
     regime: Literal["project", "operating"] = P("project", "setting", "one-year project grants paid late, or multi-year operating grants (FACTS §4.7)")
     budget_nok_per_year: float = P(1_500_000.0, "assumption", "grant budget per municipality per year, NOK", ge=0, le=NOK)
     apply_rate: float = P(0.6, "assumption", "chance a formal organisation linked to the municipality applies in a round (unlinked: half)", ge=0, le=1)
     application_complexity: float = P(0.5, "assumption", "complexity of application and reporting rules, 0 (simple) – 1 (complex) (FACTS §4.7)", ge=0, le=1)
     guidance: float = P(0.0, "setting", "municipal staff guiding applicants, 0 (none) – 1 (full) (FACTS §4.7)", ge=0, le=1)
-    payment_month: int = P(4, "assumption", "project regime: month of the grant year (0–11) the money is paid (paid late for one-year projects, FACTS §4.7; the review reports funds typically arriving in the second quarter, months 3–5: May by default)", ge=0, le=11)
+    payment_month: int = P(4, "assumption", "project regime: month of the grant year (0–11) the money is paid (paid late for one-year projects, FACTS §4.7; the review reports funds typically arriving in the second quarter: months 3–5 of a grant year that starts in January, 4 by default)", ge=0, le=11)
     reserve_size: int = P(40, "assumption", "participants from which an organisation has reserves to spend before the grant is paid", ge=0, le=CAPACITY)
     operating_years: int = P(3, "assumption", "operating regime: years a grant runs", ge=1, le=20)
     efficiency: dict[str, Efficiency] = P(DEFAULT_EFFICIENCY, "assumption", "how well each kind turns grants into activity (sport best, minority organisations least; FACTS §4.7)")

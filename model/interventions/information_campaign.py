@@ -35,7 +35,7 @@ class Params(InterventionParams):
     """Information about organisations, through general or minority-organisation channels."""
 
     type: Literal["information_campaign"] = "information_campaign"
-    target: Target = P(Target(age_min=16), "assumption", "who the campaign is for (default: everyone 16+)")
+    target: Target = P(Target(age_min=16), "setting", "who the campaign is for (default: everyone 16+)")
     channel: Literal["general", "minority_organisations", "both"] = P("general", "setting", "the channel (FACTS §4.12: minority organisations reached groups official channels missed)")
     general_reach: float = P(0.1, "assumption", "monthly chance a fluent, organisation-literate person hears through general channels", ge=0, le=1)
     org_reach: float = P(0.2, "assumption", "monthly chance a participant of a minority organisation hears there", ge=0, le=1)

@@ -32,7 +32,7 @@ class Params(InterventionParams):
     """Volunteer-run language café in every municipality."""
 
     type: Literal["language_cafe"] = "language_cafe"
-    target: Target = P(Target(backgrounds=["immigrant"], age_min=16, max_norwegian=0.85), "assumption",
+    target: Target = P(Target(backgrounds=["immigrant"], age_min=16, max_norwegian=0.85), "setting",
                        "who may come (default: immigrants 16+ with Norwegian ≤ 0.85)")
     host: Literal["volunteer_centre", "humanitarian", "religious"] = P("volunteer_centre", "setting", "kind of organisation whose volunteers run the café (FACTS §5)")
     sessions_per_month: float = P(4.0, "assumption", "sessions held per month", ge=0, le=31)

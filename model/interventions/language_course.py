@@ -41,7 +41,7 @@ class Params(InterventionParams):
 
     type: Literal["language_course"] = "language_course"
     target: Target = P(Target(backgrounds=["immigrant"], reasons=["labour"], age_min=18, age_max=66, max_norwegian=0.7),
-                       "assumption", "who is offered a seat (default: labour migrants 18–66 with Norwegian ≤ 0.7, who have no right to free training)")
+                       "setting", "who is offered a seat (default: labour migrants 18–66 with Norwegian ≤ 0.7, who have no right to free training)")
     provider: Literal["municipality", "organisation", "employer"] = P("municipality", "setting", "who runs the course (FACTS §5: municipalities, voluntary organisations, employers)")
     seats_per_year: float = P(60.0, "assumption", "new learners enrolled per year (capacity)", ge=0, le=CAPACITY)
     course_months: int = P(10, "assumption", "length of a course in months", ge=1, le=120)

@@ -42,7 +42,7 @@ class Params(InterventionParams):
     """Arranged meetings between organisations and/or a drop-in office."""
 
     type: Literal["meeting_places"] = "meeting_places"
-    target: Target = P(Target(age_min=16), "assumption", "who can visit the drop-in office (default: everyone 16+)")
+    target: Target = P(Target(age_min=16), "setting", "who can visit the drop-in office (default: everyone 16+)")
     meetings_per_year: float = P(4.0, "assumption", "arranged meetings per municipality per year (0 = none)", ge=0, le=52)
     organisations_per_meeting: int = P(8, "assumption", "organisations invited to a meeting (half minority when there are enough)", ge=2, le=200)
     people_per_organisation: int = P(2, "assumption", "office holders and volunteers each invited organisation sends", ge=1, le=20)

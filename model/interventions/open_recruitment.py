@@ -43,7 +43,7 @@ class Params(InterventionParams):
     """Organisations that ask outside their own networks."""
 
     type: Literal["open_recruitment"] = "open_recruitment"
-    target: Target = P(Target(backgrounds=["immigrant", "descendant"]), "assumption",
+    target: Target = P(Target(backgrounds=["immigrant", "descendant"]), "setting",
                        "the under-represented people targeted outside asks aim at (default: immigrant background); invitations to help organise go to members of immigrant background")
     kinds: list[Literal["sport", "culture", "religious", "humanitarian", "volunteer_centre"]] = P(
         ["sport", "culture", "humanitarian", "volunteer_centre"], "assumption", "kinds of (majority) organisations that may take part")

@@ -8,9 +8,9 @@
 5. ``youth``        – parents enrol children; parents pulled along
 6. ``membership``   – leaving under barriers
 7. ``ladder``       – member → volunteer → office (self-recruitment); informal help
-   ``hours``        – the hours each volunteer gives this month (no draws)
 8. ``organisations`` – thin organisations fold; new ones are founded where a kind or an origin
                       group is under-served (McPherson's ecology of affiliation)
+   ``hours``        – the hours each volunteer gives this month, once the month's roles are final (no draws)
 9. ``ties``         – decay, meetings in foci, triadic closure; municipalities update linking ties
 10. ``language``    – Norwegian and dugnad literacy grow
 11. ``trust``       – generalised trust from participation and bridging contact
@@ -30,8 +30,8 @@ ORDER = (
     ("youth", youth.step),
     ("membership", membership.step),
     ("ladder", ladder.step),
-    ("hours", hours.step),
     ("organisations", organisations_mechanism.step),
+    ("hours", hours.step),  # after founding and folding: the month's roles are final
     ("ties", ties_mechanism.step),
     # municipalities act on their own organisations only, so their order does not matter
     ("linking", lambda model: model.municipalities.do("step")),

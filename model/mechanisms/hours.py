@@ -6,7 +6,8 @@ shared. An organisation's activity needs ``ladder.hours_per_participant`` hours 
 month for each person taking part in it (any role), shared among its volunteers and office holders
 (an office holder carries :data:`OFFICE_SHARE` times a volunteer's part). Nobody gives more than
 their time allows: ``ladder.max_volunteer_hours`` a month without paid work, half of it at normal
-working hours, a quarter at most at long hours (FACTS §4.2: lack of time; §4.10: heavy schedules).
+working hours, and at least a quarter however long the paid hours (FACTS §4.2: lack of time; §4.10:
+heavy schedules). It runs after founding and folding, so the hours follow the month's final roles.
 So where few volunteers serve many — small and informal organisations — each gives more, and what
 nobody has time for is left undone. No random draws: the hours follow from who holds which role.
 """

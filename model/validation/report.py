@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from model.safe_io import write_atomic
-from model.validation.targets import TARGETS_FILE, load_targets
-from model.validation.validate import markdown_determinants, markdown_table, reproduced
+from model.validation.validate import complete, markdown_determinants, markdown_table, reproduced
 
 
 def parameter_sources() -> pd.DataFrame:
@@ -31,17 +30,6 @@ def parameter_sources() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def with_evidence(summary: pd.DataFrame, targets_file: str | Path = TARGETS_FILE) -> pd.DataFrame:
-    """The summary with each target's evidence (emergent / built in) and reason from the targets
-    file, so that a summary written before the marks existed reads the same."""
-    by_id = {t.id: t for t in load_targets(targets_file)}
-    out = summary.copy()
-    out["evidence"] = [("emergent" if by_id[i].emergent else "built in") if by_id[i].role == "validation" else ""
-                       for i in out["target"]]
-    out["built_in"] = [by_id[i].built_in for i in out["target"]]
-    return out
-
-
 def _calibrated_values(path: Path) -> dict[str, float]:
     import tomllib
     if not path.exists():
@@ -59,7 +47,7 @@ def write_report(path: Path, summary: pd.DataFrame, det: pd.DataFrame, figure: P
     src = parameter_sources()
     calibrated = _calibrated_values(calibrated_file)
     counts = src["source"].value_counts().to_dict()
-    summary = with_evidence(summary)
+    summary = complete(summary)
     within = summary[summary["role"] == "calibrated"]["within"]
     good = reproduced(summary, det)
     is_val = summary["role"] == "validation"

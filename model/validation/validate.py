@@ -81,26 +81,52 @@ def summarise(values: pd.DataFrame, targets_file: str | Path = TARGETS_FILE) -> 
         out.append({"target": t.id, "level": t.level, "role": t.role, "pattern": t.pattern, "observed": t.describe(),
                     "model_mean": mean, "model_p05": float(lo), "model_p95": float(hi),
                     "within": bool(t.ok(mean)), "seeds_within": share_ok, "source": t.source,
-                    "evidence": ("emergent" if t.emergent else "built in") if t.role == "validation" else "",
-                    "built_in": t.built_in})
+                    **_judging(t)})
     return pd.DataFrame(out)
 
 
-def reproduced(summary: pd.DataFrame, det: pd.DataFrame, targets_file: str | Path = TARGETS_FILE) -> pd.Series:
-    """Per target (summary's order): within tolerance, and for a determinant's sign also clear of
-    zero — the pooled regression's 90% interval lies on the expected side. A coefficient whose
-    interval straddles zero has no sign to speak of, whatever its point estimate."""
+JUDGING = ("kind", "value", "tolerance", "statistic", "evidence", "built_in")
+
+
+def _judging(t) -> dict:
+    """What :func:`reproduced` needs of a target, kept in the summary so that a summary is judged
+    by the targets file it came from."""
+    return {"kind": t.kind, "value": t.value, "tolerance": t.tolerance, "statistic": t.statistic,
+            "evidence": ("emergent" if t.emergent else "built in") if t.role == "validation" else "",
+            "built_in": t.built_in}
+
+
+def complete(summary: pd.DataFrame, targets_file: str | Path = TARGETS_FILE) -> pd.DataFrame:
+    """A summary with the columns of :data:`JUDGING`: as written, or — for a summary written before
+    they existed — from the targets file."""
+    if all(c in summary for c in JUDGING):
+        out = summary.copy()
+        out["evidence"] = out["evidence"].fillna("")
+        out["built_in"] = out["built_in"].fillna("")
+        return out
+    by_id = {t.id: t for t in load_targets(targets_file)}
+    rows = [_judging(by_id[i]) for i in summary["target"]]
+    return summary.drop(columns=[c for c in JUDGING if c in summary]).assign(**pd.DataFrame(rows, index=summary.index))
+
+
+def reproduced(summary: pd.DataFrame, det: pd.DataFrame) -> pd.Series:
+    """Per target (summary's order): within tolerance; for a determinant's sign also clear of zero
+    — the pooled regression's 90% interval on the expected side (a coefficient whose interval
+    straddles zero has no sign to speak of, whatever its point estimate); for a "more than" or
+    "less than" pattern with no tolerance, strictly beyond its bound."""
     from model.validation.targets import coefficient_of
 
+    summary = complete(summary)
     ci = det.set_index(["outcome", "regressor"])
-    by_id = {t.id: t for t in load_targets(targets_file)}
     out = []
     for r in summary.itertuples():
-        t, ok = by_id.get(r.target), bool(r.within)
-        where = coefficient_of(t.statistic) if t is not None and t.kind == "sign" else None
+        ok = bool(r.within)
+        where = coefficient_of(r.statistic) if r.kind == "sign" else None
         if ok and where is not None and where in ci.index:
             lo, hi = ci.loc[where, "ci90_lo"], ci.loc[where, "ci90_hi"]
-            ok = bool(lo > 0) if t.value > 0 else bool(hi < 0)
+            ok = bool(lo > 0) if r.value > 0 else bool(hi < 0)
+        if ok and r.kind in ("min", "max") and r.tolerance == 0:
+            ok = bool(r.model_mean > r.value) if r.kind == "min" else bool(r.model_mean < r.value)
         out.append(ok)
     return pd.Series(out, index=summary.index, name="reproduced")
 
@@ -124,14 +150,14 @@ def _fmt(x: float, digits: int = 3) -> str:
 def text_table(summary: pd.DataFrame, det: pd.DataFrame | None = None) -> str:
     """The targets for the terminal; with ``det``, a sign whose interval includes 0 reads "NO (0)"
     and validation patterns say whether they are emergent or built in."""
+    summary = complete(summary)
     ok = reproduced(summary, det) if det is not None else summary["within"]
     w = max(len(s) for s in summary["target"]) + 2
     lines = [f"{'target':{w}}{'role':>12}{'evidence':>10}{'observed':>14}{'model':>9}{'90% interval':>18}{'within':>9}"]
     for r, good in zip(summary.itertuples(), ok, strict=True):
         interval = f"{_fmt(r.model_p05)}–{_fmt(r.model_p95)}"
         mark = "yes" if good else ("NO (0)" if r.within else "NO")
-        evidence = r.evidence if isinstance(getattr(r, "evidence", None), str) else ""
-        lines.append(f"{r.target:{w}}{r.role:>12}{evidence:>10}{r.observed:>14}"
+        lines.append(f"{r.target:{w}}{r.role:>12}{r.evidence:>10}{r.observed:>14}"
                      f"{_fmt(r.model_mean):>9}{interval:>18}{mark:>9}")
     return "\n".join(lines)
 
@@ -139,12 +165,13 @@ def text_table(summary: pd.DataFrame, det: pd.DataFrame | None = None) -> str:
 def markdown_table(summary: pd.DataFrame, det: pd.DataFrame | None = None) -> str:
     """The targets as a table; with the pooled determinants ``det``, validation patterns carry
     their evidence (emergent / built in) and a sign counts only clear of zero (:func:`reproduced`)."""
+    summary = complete(summary)
     ok = reproduced(summary, det) if det is not None else summary["within"]
     lines = ["| target | level | role | evidence | observed | model mean | 90% interval across seeds | within | source |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r, good in zip(summary.itertuples(), ok, strict=True):
         mark = "yes" if good else ("**no** (interval includes 0)" if r.within else "**no**")
-        evidence = r.evidence if isinstance(getattr(r, "evidence", None), str) else ""
+        evidence = r.evidence
         lines.append(f"| {r.pattern} (`{r.target}`) | {r.level} | {r.role} | {evidence} | {r.observed} | "
                      f"{_fmt(r.model_mean)} | {_fmt(r.model_p05)}–{_fmt(r.model_p95)} | {mark} | {r.source} |")
     return "\n".join(lines)
@@ -222,13 +249,13 @@ def validate(scenario: str, seeds: int, persons: int | None, months: int | None,
     tmp = temp_name(out)
     tmp.mkdir()
     try:
-        summary.to_csv(tmp / "validation.csv", index=False)
+        summary.assign(reproduced=reproduced(summary, det)).to_csv(tmp / "validation.csv", index=False)
         det.to_csv(tmp / "determinants.csv", index=False)
         values.to_csv(tmp / "per_seed.csv")
         title = f"{Path(scenario).name}: {seeds} seeds" + (f", {persons} persons" if persons else "")
         figure(summary, targets_file, tmp / "validation.png", title)
         (tmp / "validation.md").write_text(
-            f"# Validation: {Path(scenario).name}, {seeds} seeds\n\n{markdown_table(summary)}\n\n"
+            f"# Validation: {Path(scenario).name}, {seeds} seeds\n\n{markdown_table(summary, det)}\n\n"
             f"## Determinants of immigrants' volunteering (pooled logistic regression)\n\n{markdown_determinants(det)}\n",
             encoding="utf-8")
         (tmp / "manifest.json").write_text(json.dumps(_manifest(scenario, seeds, persons, months, targets_file), indent=2) + "\n",
