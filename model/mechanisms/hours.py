@@ -30,9 +30,9 @@ def time_cap(model, persons: np.ndarray) -> np.ndarray:
     return model.params.ladder.max_volunteer_hours * share
 
 
-def work_shares(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(person, organisation, hours asked of them) for every volunteer or office slot: each
-    organisation's need divided among its volunteers and office holders by their part."""
+def work_shares(model) -> tuple[np.ndarray, np.ndarray]:
+    """(person, hours asked of them) for every volunteer or office slot: each organisation's need
+    divided among its volunteers and office holders by their part."""
     p, n_orgs = model.people, len(model.orgs)
     taking_part = p.mem_role > 0
     need = model.params.ladder.hours_per_participant * np.bincount(p.mem_org[taking_part], minlength=n_orgs)
@@ -40,13 +40,13 @@ def work_shares(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     org = p.mem_org[rows, cols]
     part = np.where(p.mem_role[rows, cols] == OFFICE, OFFICE_SHARE, 1.0)
     parts = np.bincount(org, weights=part, minlength=n_orgs)
-    return rows, org, need[org] * part / np.maximum(parts[org], 1e-12)
+    return rows, need[org] * part / np.maximum(parts[org], 1e-12)
 
 
 def step(model) -> None:
     """Set ``people.volunteer_hours`` for this month (zero for everyone not volunteering)."""
     p = model.people
-    rows, _, asked = work_shares(model)
+    rows, asked = work_shares(model)
     asked_total = np.bincount(rows, weights=asked, minlength=len(p))
     who = np.flatnonzero(asked_total > 0)
     p.volunteer_hours[:] = 0.0

@@ -360,10 +360,6 @@ STATISTICS = {f.__name__: f for f in (
     youth_minority_boys, youth_minority_girls, youth_majority_minus_minority, youth_majority_boys_minus_girls,
     hobby_minority_boys, hobby_minority_girls, hobby_majority_boys, hobby_majority_girls,
     ladder_gradient, minority_minus_majority_linked, volunteer_hours_immigrants_minus_majority)}
-for _name in ("female", "age10", "low_education", "norwegian", "employed"):
-    STATISTICS[f"coef_{_name}"] = _coef(_name)
-STATISTICS["coef_age"] = STATISTICS.pop("coef_age10")
-STATISTICS["coef_religious_secular"] = _coef("religious", "volunteer_secular")
 
 
 def coefficient_of(statistic: str) -> tuple[str, str] | None:
@@ -372,6 +368,11 @@ def coefficient_of(statistic: str) -> tuple[str, str] | None:
         return None
     outcome = "volunteer_secular" if statistic == "coef_religious_secular" else "volunteer"
     return outcome, {"coef_age": "age10", "coef_religious_secular": "religious"}.get(statistic, statistic[5:])
+
+
+for _stat in ("coef_female", "coef_age", "coef_low_education", "coef_norwegian", "coef_employed", "coef_religious_secular"):
+    _outcome, _regressor = coefficient_of(_stat)
+    STATISTICS[_stat] = _coef(_regressor, _outcome)
 
 
 def compute(tables: dict[str, pd.DataFrame], targets: list[Target]) -> dict[str, float]:
