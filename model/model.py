@@ -262,6 +262,9 @@ class DugnadModel(mesa.Model):
         self.minority_orgs: dict[tuple[int, int], list[int]] = {}
         for i in np.flatnonzero((o.origin >= 0) & o.active):
             self.minority_orgs.setdefault((int(o.municipality[i]), int(o.origin[i])), []).append(int(i))
+        self.congregations: dict[tuple[int, int], list[int]] = {}  # (municipality, tradition) → congregations
+        for i in np.flatnonzero((o.tradition >= 0) & o.active):
+            self.congregations.setdefault((int(o.municipality[i]), int(o.tradition[i])), []).append(int(i))
 
     def orgs_added(self, ids: np.ndarray) -> None:
         """Organisations ``ids`` were appended to ``self.orgs`` (founding): every per-organisation

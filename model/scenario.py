@@ -126,6 +126,7 @@ class RecruitmentParams(Section):
     accept_base: float = P(0.9, "free", "chance to say yes when asked with no barrier", ge=0, le=1)
     minority_declines_majority: float = P(0.35, "assumption", "extra chance a minority person declines when asked by a majority person (the direction from von Essen et al. 2015, Sweden; the size is not theirs)", ge=0, le=1)
     self_join_rate: float = P(0.04, "free", "chance per month an informed, not-asked person seeks an organisation on their own", ge=0, le=1)
+    place_ask: float = P(0.3, "assumption", "share of the asks a member makes through ties that go instead to someone at their workplace or study place, when they have one (colleagues ask colleagues, students ask students; FACTS §2; the share is not measured)", ge=0, le=1)
     spillover: float = P(0.5, "assumption", "people active in an organisation or religiously active are more likely to be asked elsewhere: weight 1 + spillover per arena, relative to 1 + spillover (FACTS §2, §4.11)", ge=0, le=20)
 
 
@@ -133,7 +134,8 @@ class MembershipParams(Section):
     """Joining and leaving with barriers (Ødegård et al. 2014; Andersen et al. 2013; Enjolras & Wollebæk 2010)."""
 
     w_language: float = P(4.0, "assumption", "weight of the language gap (the key barrier, FACTS §4.4; large so that it is, the value is not measured)", ge=0, le=20)
-    w_time: float = P(1.0, "assumption", "weight of work hours × commitment demand", ge=0, le=20)
+    w_time: float = P(1.0, "assumption", "weight of busy hours (paid work and care) × commitment demand", ge=0, le=20)
+    care_hours: float = P(15.0, "assumption", "weekly hours the carer of a child under 6 is bound at home, added to paid work in the time barrier and the hours a volunteer can give (FACTS §4.2: lack of time; issue 13: time and care for small children; the carer is the mother, an assumption)", ge=0, le=80)
     w_literacy: float = P(1.5, "assumption", "weight of the dugnad-literacy gap", ge=0, le=20)
     w_health: float = P(1.5, "assumption", "weight of poor health", ge=0, le=20)
     w_fee: float = P(2.0, "assumption", "weight of the fee as a share of the leisure budget (a fee above the budget blocks)", ge=0, le=20)
@@ -162,8 +164,8 @@ class TieParams(Section):
     """Tie formation in foci (Feld 1981 focus theory; FACTS §1 bonding/bridging; Woolcock 1998 linking)."""
 
     meet_rate: dict[str, Rate] = P(
-        {"organisation": 0.30, "neighbourhood": 0.04, "workplace": 0.20, "school": 0.25, "school_parents": 0.04, "community": 0.15},
-        "free", "chance per month and focus that a person meets a random other person there; community = own origin group in the municipality (immigrant background only: kin, diaspora and congregation networks)")
+        {"organisation": 0.30, "neighbourhood": 0.04, "workplace": 0.20, "school": 0.25, "study": 0.20, "school_parents": 0.04, "community": 0.15},
+        "free", "chance per month and focus that a person meets a random other person there; study = students 19–24 of a municipality in the same three-year band (mechanisms/places.py); community = own origin group in the municipality (immigrant background only: kin, diaspora and congregation networks)")
     form_prob: float = P(0.35, "free", "chance a meeting between strangers becomes a tie (same origin group)", ge=0, le=1)
     homophily: float = P(0.45, "free", "relative chance a meeting across origin groups becomes a tie", ge=0, le=1)
     language_contact: float = P(0.6, "assumption", "how much a shared-language gap lowers cross-group tie formation", ge=0, le=1)
@@ -203,6 +205,7 @@ class EmploymentParams(Section):
     w_norwegian: float = P(1.5, "assumption", "log-rate gain per unit of Norwegian (job finding = find_base · exp(...), capped at 0.5)", ge=0, le=20)
     w_bridging: float = P(0.3, "assumption", "log-rate gain per log(1 + bridging ties)", ge=0, le=20)
     w_education: float = P(0.4, "assumption", "log-rate gain per education level", ge=0, le=20)
+    carer_job_factor: float = P(0.6, "assumption", "relative chance the carer of a child under 6 finds a job in a month (issue 13: time and care for small children; the size is not measured)", ge=0, le=1)
     loss_rate: float = P(0.008, "assumption", "monthly chance of losing a job", ge=0, le=1)
     labour_migrant_hours: float = P(45.0, "assumption", "weekly work hours of labour migrants (heavy schedules, FACTS §4.2, §4.10; no hours given)", ge=0, le=80)
     normal_hours: float = P(37.5, "data", "standard weekly work hours in Norway (37.5 in most collective agreements; the Working Environment Act allows 40). Earnings are per hour of this week, so at least 1", ge=1, le=80)
@@ -215,9 +218,8 @@ class YouthParams(Section):
     enrol_rate: float = P(0.05, "free", "monthly chance parents try to enrol a child 6–17 not yet in an activity", ge=0, le=1)
     w_parent_active: float = P(1.0, "assumption", "log-odds gain when a parent is active (primary socialisation, the second big barrier, FACTS §3; the size is not measured)", ge=0, le=20)
     w_parent_literacy: float = P(1.0, "assumption", "log-odds gain per unit of parents' dugnad literacy", ge=0, le=20)
-    minority_girl_penalty: float = P(0.9, "free", "log-odds penalty for minority girls (larger gaps among minority youth, FACTS §3; calibrated to the minority girls' 47 %)", ge=0, le=20)
-    minority_boy_penalty: float = P(0.3, "free", "log-odds penalty for minority boys (calibrated to the minority boys' 59 %, FACTS §3)", ge=0, le=20)
-    minority_leave_multiplier: float = P(1.8, "assumption", "minority youth try as often but quit more (FACTS §3; the multiplier is not measured)", ge=1, le=20)
+    religious_arena: float = P(0.3, "assumption", "chance that religiously active parents look first for their own congregation's children's and youth activity (FACTS §3: youth with parents from Africa take part more in religious groups; the size is not measured)", ge=0, le=1)
+    misfit_religious_girls: float = P(1.0, "assumption", "misfit of sport for girls under 18 of religiously active households, half of it for culture and humanitarian activities, added to the fit barrier (FACTS §3: gender gaps are larger among minority youth, largest in sport; the channel, religious norms about mixed activities and dress, and its size are assumptions)", ge=0, le=20)
     start_age: int = P(6, "data", "first age of organised children's activities (the leisure card is for children 6–17, FACTS §5)", ge=0, le=17)
 
 

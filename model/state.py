@@ -21,7 +21,7 @@ ADULTS_ONLY, CHILDREN, ALL_AGES = 0, 1, 2
 TRADITIONS = ("protestant", "catholic", "muslim", "orthodox", "other", "none")
 NEVER = -10**6  # month stamp meaning "never"
 KINDS = ("sport", "culture", "religious", "humanitarian", "minority", "volunteer_centre")
-FOCI = ("organisation", "neighbourhood", "workplace", "school", "school_parents", "community")
+FOCI = ("organisation", "neighbourhood", "workplace", "school", "study", "school_parents", "community")
 
 
 class Columns:

@@ -105,21 +105,6 @@ def test_child_in_family_that_cannot_pay_is_never_enrolled_in_fee_activity():
     assert (p.mem_role[kids] > 0).any()
 
 
-def test_minority_girls_face_the_largest_enrolment_gap():
-    m = blank_model(600)
-    p = m.people
-    m.parent_active = np.zeros(m.n_households, bool)
-    kids = np.flatnonzero((p.age >= 8) & (p.age < 16))[:4]
-    for k, (bg, sex) in zip(kids, [(MAJORITY, 0), (MAJORITY, FEMALE), (IMMIGRANT, 0), (IMMIGRANT, FEMALE)]):
-        p.background[k], p.sex[k] = bg, sex
-    m.household_literacy[p.household[kids]] = 0.6
-    lg = youth.enrol_logit(m, kids)
-    assert lg[0] == lg[1] > lg[2] > lg[3]
-    # a parent who takes part raises the chance (primary socialisation)
-    m.parent_active[p.household[kids[3]]] = True
-    assert youth.enrol_logit(m, kids[3:])[0] > lg[3]
-
-
 def test_parent_activity_counts_only_for_the_childs_household():
     m = blank_model(300)
     p = m.people

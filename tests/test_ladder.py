@@ -87,3 +87,32 @@ def test_informal_help_needs_ties():
     assert p.last_help[a] == 3
     isolated = np.flatnonzero(m.ties.degree() == 0)
     assert (p.last_help[isolated] == NEVER).all()
+
+
+def test_the_board_turns_to_long_standing_members_whatever_their_norwegian():
+    """Offices through long membership (issue 13, mechanism 5): of two members unknown to the
+    board, the one of ten years' standing is chosen about ten times as often as the one of one
+    year's, and Norwegian skill does not enter the choice."""
+    long_wins = 0
+    for seed in range(40):
+        m = blank_model(300, seed=seed, ladder={"self_recruitment": 0.0})
+        org = formal_org(m, board=1)
+        old, new = majority_adults(m, 2)
+        m.month = 200
+        put(m, old, org, MEMBER, since=80)   # ten years
+        put(m, new, org, MEMBER, since=188)  # one year
+        m.people.norwegian[old], m.people.norwegian[new] = 0.1, 1.0
+        ladder.fill_offices(m)
+        long_wins += OFFICE in m.people.mem_role[old]
+    assert long_wins >= 30   # expected 40 × 10/11 ≈ 36
+
+
+def test_standing_counts_up_to_ten_years():
+    m = blank_model(200)
+    org = formal_org(m)
+    a, b = majority_adults(m, 2)
+    m.month = 400
+    put(m, a, org, MEMBER, since=394)
+    put(m, b, org, MEMBER, since=0)
+    cols = np.array([int(np.flatnonzero(m.people.mem_org[x] == org)[0]) for x in (a, b)])
+    assert np.allclose(ladder.standing_years(m, np.array([a, b]), cols), [0.5, ladder.LONG_STANDING_YEARS])

@@ -5,7 +5,7 @@ import numpy as np
 from conftest import blank_model, put
 from model.mechanisms import barriers
 from model.mechanisms.membership import BLOCKED_LEAVE, join, leave_hazard
-from model.state import IMMIGRANT, MAJORITY, MEMBER, PARTICIPANT
+from model.state import IMMIGRANT, MAJORITY, MEMBER, PARTICIPANT, VOLUNTEER
 
 
 def test_join_skips_duplicates_members_and_full_people():
@@ -37,7 +37,7 @@ def test_language_gap_raises_barrier_and_leaving():
     assert h_bad[0] > h_good[0]
 
 
-def test_newcomers_and_minority_youth_leave_more():
+def test_newcomers_leave_more_and_youth_by_barriers_not_origin():
     m = blank_model(300)
     p = m.people
     org = int(np.flatnonzero((m.orgs.tradition < 0) & (m.orgs.origin < 0))[0])
@@ -48,13 +48,25 @@ def test_newcomers_and_minority_youth_leave_more():
     p.years_in_norway[i] = 1.0
     new = leave_hazard(m, np.array([i]), np.array([org]), np.array([MEMBER]))[0]
     assert np.isclose(new, old * m.params.membership.newcomer_leave_multiplier)
+    # minority youth quit more only through their barriers (issue 13): origin alone changes nothing
     y = int(np.flatnonzero((p.age >= 14) & (p.age < 17))[0])
     p.years_in_norway[y] = 15.0
     p.background[y] = MAJORITY
     maj = leave_hazard(m, np.array([y]), np.array([org]), np.array([PARTICIPANT]))[0]
     p.background[y] = IMMIGRANT
-    mino = leave_hazard(m, np.array([y]), np.array([org]), np.array([PARTICIPANT]))[0]
-    assert mino > maj
+    assert leave_hazard(m, np.array([y]), np.array([org]), np.array([PARTICIPANT]))[0] == maj
+    p.norwegian[y] = 0.0          # a language barrier raises it
+    assert leave_hazard(m, np.array([y]), np.array([org]), np.array([PARTICIPANT]))[0] > maj
+
+
+def test_a_young_adult_who_coaches_stays_in_the_childrens_activity():
+    m = blank_model(300)
+    p = m.people
+    org = int(np.flatnonzero((m.orgs.tradition < 0) & (m.orgs.origin < 0))[0])
+    m.orgs.age_profile[org] = 1   # a children's activity (hand-made)
+    y = int(np.flatnonzero((p.age >= 19) & (p.age < 25) & ~m.has_school_child[p.household])[0])
+    assert leave_hazard(m, np.array([y]), np.array([org]), np.array([PARTICIPANT]))[0] >= 0.2
+    assert leave_hazard(m, np.array([y]), np.array([org]), np.array([VOLUNTEER]))[0] < 0.2
 
 
 def test_fee_no_longer_affordable_makes_people_leave_soon():

@@ -18,8 +18,8 @@ SOURCES = ("FACTS §", "SSB", "origin_groups.csv", "places.csv", "collective agr
 # labelled "data" before issue 13 without a cited figure behind them (the issue names most)
 NOT_DATA = ("recruitment.minority_declines_majority", "membership.w_language", "ladder.self_recruitment",
             "organisations.linked_share_minority", "ties.minority_link_factor",
-            "youth.minority_leave_multiplier", "employment.labour_migrant_hours", "arrivals.mobilisation_ask_boost",
-            "grants.payment_month", "youth.minority_girl_penalty", "youth.minority_boy_penalty",
+            "employment.labour_migrant_hours", "arrivals.mobilisation_ask_boost",
+            "grants.payment_month",
             "youth.w_parent_active", "economy.median_wage")
 
 

@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.state import CHILDREN, MAJORITY
+from model.state import CHILDREN, FEMALE, KINDS, MAJORITY
+
+SPORT = KINDS.index("sport")
+CARE_AGE = 6   # children below school age need care at home (assumption: school starts at 6)
+SECULAR = [KINDS.index(k) for k in ("sport", "culture", "humanitarian")]
 
 
 def fee(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
@@ -64,7 +68,22 @@ def fit(model, persons: np.ndarray, orgs: np.ndarray) -> tuple[np.ndarray, np.nd
     # pooled multicultural one (model.organisations.association_groups)
     other = (o.origin[orgs] >= 0) & ~model.own_group_orgs(persons, orgs)
     misfit += np.where(other, np.where(p.background[persons] == MAJORITY, 2.5, 1.5), 0.0)
+    # mixed secular activities for girls of religiously active households, sport most (FACTS §3:
+    # gender gaps larger among minority youth, largest in sport); the same for every origin group,
+    # so the gap follows religiosity
+    kind = o.kind[orgs]
+    secular = np.isin(kind, SECULAR) & (o.origin[orgs] < 0)
+    girls = (p.sex[persons] == FEMALE) & (p.age[persons] < 18) & secular
+    if girls.any():
+        girls[girls] = religious_households(model)[p.household[persons[girls]]]
+        misfit += model.params.youth.misfit_religious_girls * girls * np.where(kind == SPORT, 1.0, 0.5)
     return misfit, impossible
+
+
+def religious_households(model) -> np.ndarray:
+    """Households with a religiously active adult."""
+    p = model.people
+    return np.bincount(p.household[(p.age >= 18) & p.religious], minlength=model.n_households) > 0
 
 
 def score(model, persons: np.ndarray, orgs: np.ndarray, *, include_fee_in: np.ndarray | None = None,
@@ -84,7 +103,7 @@ def score(model, persons: np.ndarray, orgs: np.ndarray, *, include_fee_in: np.nd
     if "language" in parts:
         s += w.w_language * np.maximum(0.0, demand - p.norwegian[persons])
     if "time" in parts:
-        s += w.w_time * o.commitment[orgs] * p.work_hours[persons] / model.params.employment.normal_hours
+        s += w.w_time * o.commitment[orgs] * busy_hours(model, persons) / model.params.employment.normal_hours
     if "literacy" in parts:
         lit = np.where(child, model.household_literacy[p.household[persons]], p.literacy[persons])
         s += w.w_literacy * np.maximum(0.0, o.commitment[orgs] - lit)
@@ -101,6 +120,23 @@ def score(model, persons: np.ndarray, orgs: np.ndarray, *, include_fee_in: np.nd
         s += w.w_fit * m
         blocked |= imp
     return s, blocked
+
+
+def busy_hours(model, persons: np.ndarray) -> np.ndarray:
+    """Weekly hours each person is bound elsewhere: paid work, plus ``membership.care_hours`` for
+    the carer of a child under :data:`CARE_AGE` (FACTS §4.2: lack of time)."""
+    p = model.people
+    persons = np.asarray(persons, np.int64)
+    return p.work_hours[persons] + model.params.membership.care_hours * carers(model)[persons]
+
+
+def carers(model) -> np.ndarray:
+    """Mask of the persons who care for a small child at home: women 18–54 in a household with a
+    child under :data:`CARE_AGE` (assumption: mothers carry most of the care for small children —
+    issue 13's channel for women's lower volunteering besides language)."""
+    p = model.people
+    small = np.bincount(p.household[p.age < CARE_AGE], minlength=model.n_households) > 0
+    return (p.sex == FEMALE) & (p.age >= 18) & (p.age < 55) & small[p.household]
 
 
 def age_fits(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:

@@ -6,7 +6,9 @@ flows through ties into the established labour market (Granovetter 1973): for a 
 background, bridging ties are those ties. Each month an adult of working age without work finds a
 job with ``find_base · exp(w_norwegian·(norwegian-1) + w_bridging·log(1+ties to other groups or, for
 the majority, to their own) - w_bridging·log(1+5) + w_education·(education-1))`` (capped at 0.5),
-and a worker loses the job with ``loss_rate``. At retirement age work ends. Labour migrants work
+times ``carer_job_factor`` for the carer of a small child (:func:`model.mechanisms.barriers.carers`;
+so carers at home also practise Norwegian less at work, FACTS §4.4: language is the most important
+factor for women, Enjolras & Wollebæk 2010), and a worker loses the job with ``loss_rate``. At retirement age work ends. Labour migrants work
 longer hours (FACTS §4.2, §4.10).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.mechanisms import barriers
 from model.state import IMMIGRANT, MAJORITY, REASONS
 
 
@@ -23,7 +26,8 @@ def find_probability(model, persons: np.ndarray) -> np.ndarray:
     contacts = np.where(p.background[persons] == MAJORITY, bond[persons], bridge[persons])
     x = (ep.w_norwegian * (p.norwegian[persons] - 1.0) + ep.w_bridging * (np.log1p(contacts) - np.log1p(5.0))
          + ep.w_education * (p.education[persons] - 1.0))
-    return np.minimum(ep.find_base * np.exp(x) * model.levers.job_finding[persons], 0.5)
+    care = np.where(barriers.carers(model)[persons], ep.carer_job_factor, 1.0)
+    return np.minimum(ep.find_base * np.exp(x) * care * model.levers.job_finding[persons], 0.5)
 
 
 def step(model) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.mechanisms import barriers
 from model.state import OFFICE, VOLUNTEER
 
 OFFICE_SHARE = 2.0    # an office holder's part of the work relative to a volunteer's (assumption)
@@ -24,9 +25,10 @@ MIN_TIME_SHARE = 0.25  # share of the most hours that remains at any amount of p
 
 def time_cap(model, persons: np.ndarray) -> np.ndarray:
     """Most volunteer hours a month each person can give: all of ``max_volunteer_hours`` without
-    paid work, half at normal hours, at least :data:`MIN_TIME_SHARE` of it."""
-    p, normal = model.people, model.params.employment.normal_hours
-    share = np.clip(1.0 - 0.5 * p.work_hours[persons] / normal, MIN_TIME_SHARE, 1.0)
+    paid work or care for a small child, half at normal hours of both together
+    (:func:`model.mechanisms.barriers.busy_hours`), at least :data:`MIN_TIME_SHARE` of it."""
+    normal = model.params.employment.normal_hours
+    share = np.clip(1.0 - 0.5 * barriers.busy_hours(model, persons) / normal, MIN_TIME_SHARE, 1.0)
     return model.params.ladder.max_volunteer_hours * share
 
 

@@ -10,11 +10,15 @@ of. §4.11: people active in one arena also help informally more.
 * Members (or participants of informal groups) take on unpaid work when asked; being tied to a
   volunteer or office holder of the same organisation triples the chance. Language, time, dugnad
   literacy and health lower it. Volunteers step back after a while.
-* Office holders serve a term; a vacancy is filled, with chance ``self_recruitment``, by a member
-  tied to a sitting office holder, otherwise by any member or volunteer of at least
-  ``office_min_months`` standing. Volunteers, people with dugnad literacy and Norwegian for the
-  organisation's language demand are preferred, and the sitting board prefers people like
-  themselves (weight ``recruitment.homophily`` for someone of a group unlike the whole board).
+* Office holders serve a term; a vacancy is filled through the board's own networks and long
+  membership (FACTS §4.1, §4.3: offices are filled through self-recruiting networks immigrants are
+  seldom part of): with chance ``self_recruitment`` by a member tied to a sitting office holder,
+  otherwise by any member or volunteer of at least ``office_min_months`` standing. The board turns
+  to those it knows: volunteers, and in proportion to the years in the organisation (up to
+  ``LONG_STANDING_YEARS``); it prefers people like themselves (weight ``recruitment.homophily`` for
+  someone of a group unlike the whole board). Neither Norwegian nor dugnad literacy enters the
+  choice: those barriers act on the rungs below (joining, staying, volunteering), so the last
+  step of the ladder comes from networks and time, not from a weight's sign.
 * Mobilisation (:mod:`model.interventions.arrivals`) asks every member more often to do unpaid
   work (``levers.volunteer_ask``).
 * Open recruitment (:mod:`model.interventions.open_recruitment`) moves three levers here: invited
@@ -30,6 +34,7 @@ from model.mechanisms import barriers
 from model.state import KINDS, MAJORITY, MEMBER, OFFICE, PARTICIPANT, VOLUNTEER
 
 ASKED_BY_LEADER = 3.0  # multiplier when a tie in the organisation already volunteers (assumption)
+LONG_STANDING_YEARS = 10.0  # membership beyond this many years counts no more for an office (assumption)
 
 
 def _set_role(model, persons, cols, role) -> None:
@@ -107,8 +112,7 @@ def fill_offices(model) -> None:
         # the sitting board prefers people like themselves (recruiter homophily, FACTS §4.1)
         like_board = ((p.origin[cm][:, None] == p.origin[holders][None, :]).mean(axis=1)
                       if len(holders) and not model.levers.open_board[o] else np.ones(len(cm)))
-        w = ((1.0 + 2.0 * (roles[c_idx] == VOLUNTEER)) * (0.2 + p.literacy[cm])
-             * np.exp(-2.0 * np.maximum(0.0, model.orgs.language_demand[o] - p.norwegian[cm]))
+        w = ((1.0 + 2.0 * (roles[c_idx] == VOLUNTEER)) * standing_years(model, cm, cols[c_idx])
              * model.params.recruitment.homophily ** (1.0 - like_board))
         if not w.sum() > 0:  # homophily 0 and no candidate like the board: the office stays vacant
             continue
@@ -117,6 +121,13 @@ def fill_offices(model) -> None:
         picks_c.append(cols[k])
     if picks_p:
         _set_role(model, np.array(picks_p, np.int64), np.array(picks_c, np.int64), OFFICE)
+
+
+def standing_years(model, persons: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Years each person has been in the organisation of membership slot ``cols``, up to
+    ``LONG_STANDING_YEARS``: the board knows, and turns to, its long-standing members."""
+    months = model.month - model.people.mem_since[persons, cols]
+    return np.clip(months / 12.0, 0.0, LONG_STANDING_YEARS)
 
 
 SECULAR_KINDS = tuple(KINDS.index(k) for k in ("sport", "culture", "humanitarian", "volunteer_centre"))

@@ -1,8 +1,9 @@
 """Joining, staying and leaving (mechanism 2).
 
 FACTS §4.2–4.4: the barriers of :mod:`model.mechanisms.barriers` make people leave more often;
-short residence (newcomers) and minority youth drop out more — minority youth "try organisations
-about as often, but quit more" (Ødegård & Fladmoe 2017). A fee that no longer fits the household
+short residence (newcomers) drop out more. Minority youth "try organisations about as often, but
+quit more" (Ødegård & Fladmoe 2017): here through the same barriers as everyone's (a household
+budget the fees no longer fit, language, their parents' dugnad literacy), not an ethnic factor. A fee that no longer fits the household
 budget (a lost job) makes people leave soon. Volunteers and office holders are more committed.
 """
 
@@ -58,13 +59,12 @@ def leave_hazard(model, persons: np.ndarray, orgs: np.ndarray, roles: np.ndarray
     h = mp.leave_base * np.exp(LEAVE_SENSITIVITY * s)
     newcomer = (p.background[persons] != MAJORITY) & (p.years_in_norway[persons] < mp.newcomer_years)
     h = np.where(newcomer, h * mp.newcomer_leave_multiplier, h)
-    minority_youth = (p.age[persons] < 20) & (p.background[persons] != MAJORITY)
-    h = np.where(minority_youth, h * model.params.youth.minority_leave_multiplier, h)
     h = np.where(roles >= VOLUNTEER, h * COMMITTED_FACTOR, h)
     h = np.where(blocked, np.maximum(h, BLOCKED_LEAVE), h)
     # out of place by age: an adult whose children have grown out of a children's activity,
-    # or a youth turned adult in a children's activity
-    misplaced = ~barriers.age_fits(model, persons, orgs) & (p.age[persons] >= 6)
+    # or a youth turned adult in a children's activity — unless they do its unpaid work (coaches and
+    # leaders of children's activities are often parents and young adults who grew up in the club)
+    misplaced = ~barriers.age_fits(model, persons, orgs) & (p.age[persons] >= 6) & (roles < VOLUNTEER)
     young_child_ok = (p.age[persons] < 13) & (model.orgs.age_profile[orgs] != ADULTS_ONLY)
     h = np.where(misplaced & ~young_child_ok, np.maximum(h, 0.2), h)
     return np.minimum(h, 1.0)

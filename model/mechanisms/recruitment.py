@@ -8,7 +8,9 @@ when asked by majority people (von Essen et al. 2015); only 15% of non-volunteer
 are asked more in others (spillover).
 
 Each month every active member may ask one person: a uniformly drawn tie (most ties are weak
-ties), kept with a chance that falls for people of another origin group and for low-status people;
+ties) or, with ``place_ask``, someone at the asker's workplace or study place (colleagues ask
+colleagues, students ask students: :mod:`model.mechanisms.places`; FACTS §2 — paid work brings
+asks as well as taking time, younger people volunteer more), kept with a chance that falls for people of another origin group and for low-status people;
 with the organisation's openness the asker instead approaches someone in the neighbourhood outside
 their own network (the lever of open recruitment) — anyone in the municipality for the largest
 organisations, which recruit city-wide (``organisations.citywide_size``; FACTS §7). A person with no ties is never asked through
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.mechanisms import barriers
+from model.mechanisms import barriers, places
 from model.mechanisms.membership import join
 from model.roster import random_in_group
 from model.state import KINDS, MAJORITY, MEMBER, PARTICIPANT, VOLUNTEER
@@ -138,6 +140,11 @@ def ask(model) -> None:
     target = stranger.astype(np.int64)
     inside = np.flatnonzero(~outside)
     target[inside] = model.ties.random_neighbour(asker[inside], S.pairs("recruitment.whom_tie", ak[inside], okey[inside]), p.key)
+    # colleagues ask colleagues and students ask students (the places they spend their days)
+    at_place = inside[S.chance("recruitment.at_place", ak[inside], rp.place_ask, okey[inside])]
+    if len(at_place):
+        fellow = place_fellow(model, asker[at_place], u[at_place])
+        target[at_place] = np.where(fellow >= 0, fellow, target[at_place])
     # targeted information (open recruitment): some outside asks go to the under-represented group
     if lv.target_groups is not None:
         aim = outside & S.chance("recruitment.aim", ak, lv.targeted[org], okey)
@@ -159,14 +166,34 @@ def ask(model) -> None:
     join(model, target[yes], org[yes], PARTICIPANT)
 
 
-def seek(model) -> None:
-    """Self-initiated joining by informed people (no one asked)."""
-    p, rp, S = model.people, model.params.recruitment, model.streams
+def information(model) -> np.ndarray:
+    """What each person knows of organisations they could join, 0–1: from ties who are active
+    (networks carry information, FACTS §4.2; three active ties are enough), from their own dugnad
+    literacy, and from interventions (``levers.info``)."""
+    p = model.people
     n = len(p)
     active = (p.mem_role > 0).any(axis=1)
     indptr, nbr = model.ties.csr()
     active_ties = np.bincount(np.repeat(np.arange(n), np.diff(indptr)), weights=active[nbr], minlength=n)
-    info = np.minimum(1.0, 0.3 * p.literacy + 0.7 * np.minimum(1.0, active_ties / 3.0) + model.levers.info)
+    return np.minimum(1.0, 0.3 * p.literacy + 0.7 * np.minimum(1.0, active_ties / 3.0) + model.levers.info)
+
+
+def place_fellow(model, askers: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Someone at each asker's workplace (if employed) or else study place (if a student), drawn
+    with ``u``; -1 for askers with neither, or alone there. :mod:`model.mechanisms.places`."""
+    p = model.people
+    out = np.full(len(askers), -1, np.int64)
+    work = p.employed[askers] & (p.workplace[askers] >= 0)
+    out[work] = random_in_group(places.work_groups(model), p.workplace[askers[work]].astype(np.int64), u[work])
+    study = ~work & places.students(model)[askers]
+    out[study] = random_in_group(places.study_groups(model), places.study_place(model, askers[study]), u[study])
+    return np.where(out == askers, -1, out)
+
+
+def seek(model) -> None:
+    """Self-initiated joining by informed people (no one asked)."""
+    p, rp, S = model.people, model.params.recruitment, model.streams
+    info = information(model)
     free = (p.mem_org < 0).any(axis=1)
     cand = np.flatnonzero(free & (p.age >= 16))
     who = cand[S.chance("recruitment.seek", p.key[cand], rp.self_join_rate * info[cand])]

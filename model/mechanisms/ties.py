@@ -1,7 +1,7 @@
 """Tie formation in foci, triadic closure and decay (mechanism 4), and linking ties.
 
 Ties form where people meet (Feld 1981, focus theory; FACTS mission: organisations, neighbourhood,
-work, school): each month a person meets a random other person in each of their foci with the
+work, school, study places — :mod:`model.mechanisms.places`): each month a person meets a random other person in each of their foci with the
 focus's meeting rate. A meeting of strangers becomes a tie with ``form_prob``; across origin groups
 this is lowered by homophily and by the lack of a shared language. Meeting again refreshes a tie.
 Friends of friends meet (triadic closure). Ties not refreshed wear down and vanish.
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.mechanisms import places
 from model.roster import groups, random_in_group
 from model.state import VOLUNTEER
 
@@ -45,7 +46,7 @@ def _pairs_in_focus(model, focus: str, members: np.ndarray, keys: np.ndarray, n_
 
 
 def meetings(model) -> tuple[np.ndarray, np.ndarray]:
-    """All meetings this month, as (a, b) person pairs, over the six foci."""
+    """All meetings this month, as (a, b) person pairs, over the seven foci."""
     p, tp, S = model.people, model.params.ties, model.streams
     mr = tp.meet_rate
     out_a, out_b = [], []
@@ -77,6 +78,10 @@ def meetings(model) -> tuple[np.ndarray, np.ndarray]:
         uniq, inv = np.unique(key, return_inverse=True)
         a, b = _pairs_in_focus(model, "school", pupils, inv, len(uniq), mr.get("school", 0))
         out_a.append(a); out_b.append(b)
+    studying = np.flatnonzero(places.students(model))
+    a, b = _pairs_in_focus(model, "study", studying, places.study_place(model, studying),
+                           model.n_municipalities * places.n_bands(), mr.get("study", 0))
+    out_a.append(a); out_b.append(b)
     parents = np.flatnonzero((age >= 18) & model.has_school_child[p.household])
     a, b = _pairs_in_focus(model, "school_parents", parents, p.neighbourhood[parents], n_nb, mr.get("school_parents", 0))
     out_a.append(a); out_b.append(b)

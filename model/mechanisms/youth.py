@@ -1,17 +1,26 @@
 """Children's and youth participation (mechanism 6).
 
 FACTS §3: family economy is the main barrier to regular organised leisure (Jacobsen et al. 2021);
-parents' own participation (primary socialisation) is the second big barrier, and gender gaps are
-larger among minority youth (Ødegård & Fladmoe 2017). §4.10: children starting school pull parents
-into school and leisure life.
+parents' own participation (primary socialisation) is the second big barrier (Ødegård & Fladmoe
+2017); youth with parents from Africa take part about as often as majority youth, more in
+religious groups; gender gaps are larger among minority youth, largest in sport. §4.10: children
+starting school pull parents into school and leisure life. §5: families outside organised life hear
+of what is offered last (Arnesen et al. 2021).
 
-Each month parents of a child (``start_age``–17) who is in no children's or all-age activity try,
-with ``enrol_rate``, to enrol the child in such an activity in the neighbourhood or a city-wide
-one (or, failing that, any in the municipality). They go ahead with the logistic chance
-``w_parent_active·[a parent is active] + w_parent_literacy·(parents' literacy - 0.5) - penalty(minority, sex)``,
-and the child joins unless the fee does not fit the household's leisure budget (barrier score as for
-adults). When a child joins, a parent joins the same organisation as a member with ``parent_pull``.
-Dropping out (more among minority youth) is in :mod:`model.mechanisms.membership`.
+Nothing here depends on a child's origin group. Each month parents of a child (``start_age``–17)
+who is in no children's or all-age activity try to enrol the child with ``enrol_rate`` times what
+information reaches the household (:func:`household_information`: the parents' dugnad literacy and
+active ties, and any information an intervention adds). Religiously active parents look first, with
+``religious_arena``, for their own congregation's activity (religious youth groups); otherwise the
+parents come across an activity in the neighbourhood or a city-wide one (or, failing that, any in
+the municipality); one that turns out to be another group's minority association sends them on
+looking once more. They go ahead with the logistic chance
+``BASE_LOGIT + w_parent_active·[a parent is active] + w_parent_literacy·(parents' literacy - 0.5)``,
+and the child joins unless the fee does not fit the household's leisure budget; the barrier score
+(language, health, fee, fit — including sport's misfit for girls of religiously active households,
+:func:`model.mechanisms.barriers.fit`) lowers the chance of being taken in. When a child joins, a
+parent joins the same organisation as a member with ``PARENT_PULL``. Leaving is in
+:mod:`model.mechanisms.membership`.
 """
 
 from __future__ import annotations
@@ -20,9 +29,9 @@ import numpy as np
 
 from model.mechanisms import barriers
 from model.mechanisms.membership import join
-from model.mechanisms.recruitment import wants_members
+from model.mechanisms.recruitment import information, wants_members
 from model.roster import weighted_in_group
-from model.state import ADULTS_ONLY, FEMALE, MAJORITY, MEMBER, PARTICIPANT
+from model.state import ADULTS_ONLY, MEMBER, PARTICIPANT
 
 PARENT_PULL = 0.2   # chance a parent joins with the child (assumption; FACTS §4.10)
 BASE_LOGIT = 0.5    # parents' inclination to enrol when no factor speaks against (assumption)
@@ -35,13 +44,57 @@ def in_activity(model) -> np.ndarray:
 
 
 def enrol_logit(model, children: np.ndarray) -> np.ndarray:
-    p, yp = model.people, model.params.youth
-    hh = p.household[children]
-    minority = p.background[children] != MAJORITY
-    girl = p.sex[children] == FEMALE
-    penalty = np.where(minority, np.where(girl, yp.minority_girl_penalty, yp.minority_boy_penalty), 0.0)
+    """Log-odds that parents go ahead with an activity they found: their own participation and
+    their knowledge of organised life (FACTS §3), the same for every origin group."""
+    yp = model.params.youth
+    hh = model.people.household[children]
     return (BASE_LOGIT + yp.w_parent_active * model.parent_active[hh]
-            + yp.w_parent_literacy * (model.household_literacy[hh] - 0.5) - penalty)
+            + yp.w_parent_literacy * (model.household_literacy[hh] - 0.5))
+
+
+def household_information(model) -> np.ndarray:
+    """What information about organised activities reaches each household: its best-informed
+    adult's (:func:`model.mechanisms.recruitment.information`)."""
+    p = model.people
+    adults = np.flatnonzero(p.age >= 18)
+    out = np.zeros(model.n_households)
+    np.maximum.at(out, p.household[adults], information(model)[adults])
+    return out
+
+
+def congregation_activity(model, kids: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """A congregation of the child's household tradition in their municipality, drawn by ``u``
+    (-1 where there is none)."""
+    p = model.people
+    out = np.full(len(kids), -1, np.int64)
+    for i, (mun, trad) in enumerate(zip(p.municipality[kids], p.tradition[kids])):
+        opts = model.congregations.get((int(mun), int(trad)))
+        if opts:
+            out[i] = opts[min(int(u[i] * len(opts)), len(opts) - 1)]
+    return out
+
+
+def find_activity(model, kids: np.ndarray) -> np.ndarray:
+    """The activity each family comes across (-1: none in the municipality)."""
+    p, S, places = model.people, model.streams, model.youth_org_places
+    nb, mun, key = p.neighbourhood[kids], p.municipality[kids], p.key[kids]
+    u = S.uniform("youth.which", key)
+    org = places.seen(nb, mun, model.nb_share(nb), u)
+    # another group's association is no place for this child: the parents look on once more
+    other = org >= 0
+    other[other] = (model.orgs.origin[org[other]] >= 0) & ~model.own_group_orgs(kids[other], org[other])
+    if other.any():
+        again = S.uniform("youth.which_again", key[other])
+        org[other] = places.seen(nb[other], mun[other], model.nb_share(nb[other]), again)
+    none = org < 0
+    org[none] = weighted_in_group(places.anywhere, model.orgs.size_target, mun[none], u[none])
+    # religiously active parents look to their own congregation first (religious youth groups)
+    rel = barriers.religious_households(model)[p.household[kids]]
+    first = rel & S.chance("youth.congregation_first", key, model.params.youth.religious_arena)
+    if first.any():
+        own = congregation_activity(model, kids[first], S.uniform("youth.which_congregation", key[first]))
+        org[first] = np.where(own >= 0, own, org[first])
+    return org
 
 
 def step(model) -> None:
@@ -51,15 +104,11 @@ def step(model) -> None:
     model.parent_active = np.bincount(p.household[adult & active], minlength=model.n_households) > 0
     kids = np.flatnonzero((p.age >= yp.start_age) & (p.age < 18) & ~in_activity(model)
                           & (p.mem_org < 0).any(axis=1))
-    kids = kids[S.chance("youth.try", p.key[kids], yp.enrol_rate)]
+    informed = household_information(model)[p.household[kids]]
+    kids = kids[S.chance("youth.try", p.key[kids], yp.enrol_rate * informed)]
     if not len(kids):
         return
-    # an activity seen near home or a city-wide one (else anywhere in the municipality); large ones are seen more
-    places, nb = model.youth_org_places, p.neighbourhood[kids]
-    u = S.uniform("youth.which", p.key[kids])
-    org = places.seen(nb, p.municipality[kids], model.nb_share(nb), u)
-    none = org < 0
-    org[none] = weighted_in_group(places.anywhere, model.orgs.size_target, p.municipality[kids[none]], u[none])
+    org = find_activity(model, kids)
     ok = org >= 0
     kids, org = kids[ok], org[ok]
     go = S.chance("youth.parents_go_ahead", p.key[kids], 1.0 / (1.0 + np.exp(-enrol_logit(model, kids))))
