@@ -75,6 +75,7 @@ def persons_table(model) -> pd.DataFrame:
         "religious": p.religious.copy(),
         "right_to_training": p.right_to_training.copy(),
         "trust": p.trust.astype(np.float64),
+        "institutional_trust": p.institutional_trust.astype(np.float64),
         "literacy": p.literacy.astype(np.float64),
         "neighbourhood": p.neighbourhood.astype(np.int64),
         "municipality": p.municipality.astype(np.int64),

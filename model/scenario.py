@@ -196,6 +196,10 @@ class TrustParams(Section):
     participation_gain: float = P(0.004, "assumption", "monthly gain toward 1 when active in an organisation", ge=0, le=1)
     bridging_gain: float = P(0.006, "assumption", "monthly gain toward 1 per unit share of bridging ties", ge=0, le=1)
     reversion: float = P(0.01, "assumption", "monthly pull back toward the person's baseline trust", ge=0, le=1)
+    exclusion_loss: float = P(0.03, "assumption", "share of generalised trust lost in a month the person was turned down by an organisation they sought to join (experienced discrimination lowers trust, FACTS §4.9; the size is not measured)", ge=0, le=1)
+    inequality_weight: float = P(0.3, "assumption", "how far each point of the neighbourhood's share of persistently low-income persons above the whole population's lowers the baseline trust toward which trust reverts (diversity lowers local trust mainly through economic inequality, Ivarsflaten & Strømsnes 2011, FACTS §4.9; the size is not measured)", ge=0, le=5)
+    institutional_baseline: float = P(0.7, "assumption", "institutional trust (in the municipality and public bodies) toward which everyone's reverts, the same for immigrants and the majority (institutional trust among immigrants is as high as the population's, FACTS §4.9; the level is not taken from a survey)", ge=0, le=1)
+    linking_gain: float = P(0.01, "assumption", "monthly gain of institutional trust toward 1 when active in an organisation with a linking tie to the municipality (linking social capital, Woolcock 1998, FACTS §1)", ge=0, le=1)
 
 
 class EmploymentParams(Section):
@@ -221,6 +225,19 @@ class YouthParams(Section):
     religious_arena: float = P(0.3, "assumption", "chance that religiously active parents look first for their own congregation's children's and youth activity (FACTS §3: youth with parents from Africa take part more in religious groups; the size is not measured)", ge=0, le=1)
     misfit_religious_girls: float = P(1.0, "assumption", "misfit of sport for girls under 18 of religiously active households, half of it for culture and humanitarian activities, added to the fit barrier (FACTS §3: gender gaps are larger among minority youth, largest in sport; the channel, religious norms about mixed activities and dress, and its size are assumptions)", ge=0, le=20)
     start_age: int = P(6, "data", "first age of organised children's activities (the leisure card is for children 6–17, FACTS §5)", ge=0, le=17)
+
+
+class PreferenceParams(Section):
+    """Liking for kinds of activity by age and sex (model/mechanisms/preferences.py; issue 13)."""
+
+    boys: dict[str, Rate] = P({"sport": 1.0, "culture": 0.6, "religious": 0.6, "humanitarian": 0.5}, "assumption",
+                              "boys under 18: relative chance of taking up an activity of each kind (sport dominates youth participation, FACTS §3, §7; the weights are not measured; mean equal to girls')")
+    girls: dict[str, Rate] = P({"sport": 0.8, "culture": 0.8, "religious": 0.6, "humanitarian": 0.5}, "assumption",
+                               "girls under 18: relative chance of taking up an activity of each kind (not measured; mean equal to boys')")
+    men: dict[str, Rate] = P({"sport": 0.9, "culture": 0.8, "religious": 0.7, "humanitarian": 0.7}, "assumption",
+                             "men: relative chance of taking up an activity of each kind (not measured; mean equal to women's)")
+    women: dict[str, Rate] = P({"sport": 0.6, "culture": 0.8, "religious": 0.8, "humanitarian": 0.9}, "assumption",
+                               "women: relative chance of taking up an activity of each kind (not measured; mean equal to men's)")
 
 
 class MunicipalityParams(Section):
@@ -249,6 +266,7 @@ class Scenario(Section):
     trust: TrustParams = TrustParams()
     employment: EmploymentParams = EmploymentParams()
     youth: YouthParams = YouthParams()
+    preferences: PreferenceParams = PreferenceParams()
     municipalities: MunicipalityParams = MunicipalityParams()
     interventions: list[AnyIntervention] = P([], "setting", "the policy measures of this scenario, as [[interventions]] tables (see the catalogue below)")
 
@@ -271,6 +289,12 @@ def _validate_maps(s: Scenario) -> list[tuple[tuple, str, Any]]:
             out.append((("organisations", "kind_shares", k), "must be ≥ 0", v))
     if ks and sum(max(0.0, v) for v in ks.values()) <= 0:
         out.append((("organisations", "kind_shares"), "shares must not all be zero", ks))
+    for group in ("boys", "girls", "men", "women"):
+        for k, v in getattr(s.preferences, group).items():
+            if k not in ("sport", "culture", "religious", "humanitarian"):
+                out.append((("preferences", group, k), "unknown kind with a preference; allowed: sport, culture, religious, humanitarian", v))
+            elif not 0 <= v <= 1:
+                out.append((("preferences", group, k), "must be between 0 and 1", v))
     for k, v in s.ties.meet_rate.items():
         if k not in FOCI:
             out.append((("ties", "meet_rate", k), f"unknown focus; allowed: {', '.join(FOCI)}", v))

@@ -32,7 +32,8 @@ REGIONS = sorted(set(ORIGINS["region"][1:]))
 # Keys of dict-valued fields and the names lists of strings may hold, by field name. A new dict or
 # string-list field fails `test_every_field_has_a_finite_range` until it is added here.
 DICT_KEYS = {"kind_shares": ["sport", "culture", "religious", "humanitarian"], "meet_rate": list(FOCI),
-             "origin_mix": GROUPS, "origins": GROUPS, "efficiency": list(KINDS), "arrivals_scale": GROUPS}
+             "origin_mix": GROUPS, "origins": GROUPS, "efficiency": list(KINDS), "arrivals_scale": GROUPS,
+             **{g: ["sport", "culture", "religious", "humanitarian"] for g in ("boys", "girls", "men", "women")}}
 STR_LISTS = {"origins": GROUPS, "regions": REGIONS}
 FREE_TEXT = {"description"}
 NAMES = {"name"}

@@ -42,7 +42,7 @@ def test_practice_in_mixed_settings_speeds_language():
 
 
 def test_trust_rises_with_bridging_and_reverts_to_baseline():
-    m = blank_model(300)
+    m = blank_model(300, trust={"inequality_weight": 0.0})
     p = m.people
     a, b = two_immigrants(m)
     p.trust[[a, b]] = p.trust0[[a, b]] = 0.5
@@ -53,6 +53,45 @@ def test_trust_rises_with_bridging_and_reverts_to_baseline():
     p.trust[b] = 0.9
     trust.step(m)
     assert p.trust[b] < 0.9
+
+
+def test_being_turned_down_lowers_trust():
+    m = blank_model(300, trust={"inequality_weight": 0.0})
+    p = m.people
+    a, b = two_immigrants(m)
+    p.trust[[a, b]] = p.trust0[[a, b]] = 0.5
+    p.last_turned_down[a] = m.month
+    trust.step(m)
+    assert p.trust[a] < 0.5 == p.trust[b]
+
+
+def test_local_inequality_lowers_the_baseline_trust_reverts_to():
+    m = blank_model(300, trust={"inequality_weight": 1.0})
+    p = m.people
+    a, b = two_immigrants(m)
+    p.low_income[:] = False
+    p.low_income[p.neighbourhood == p.neighbourhood[a]] = True
+    p.trust[[a, b]] = p.trust0[[a, b]] = 0.5
+    assert trust.local_inequality(m)[a] > 0
+    trust.step(m)
+    assert p.trust[a] < 0.5
+    if p.neighbourhood[b] != p.neighbourhood[a]:
+        assert p.trust[b] > 0.5   # a neighbourhood below the whole population's share: the baseline rises
+
+
+def test_institutional_trust_is_kept_apart_and_rises_with_linking():
+    m = blank_model(300, trust={"inequality_weight": 0.0})
+    p, o = m.people, m.orgs
+    a, b = two_immigrants(m)
+    base = m.params.trust.institutional_baseline
+    assert p.institutional_trust[a] == p.institutional_trust[b] == np.float32(base)
+    org = int(np.flatnonzero(o.formal & (o.origin < 0))[0])
+    o.linked[org] = True
+    put(m, a, org, MEMBER)
+    p.last_turned_down[b] = m.month     # exclusion touches generalised trust only
+    trust.step(m)
+    assert p.institutional_trust[a] > base
+    assert p.institutional_trust[b] == np.float32(base)
 
 
 def test_norwegian_and_bridging_ties_raise_job_finding():

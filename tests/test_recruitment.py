@@ -120,3 +120,18 @@ def test_one_congregation_at_a_time():
         assert ask(b) is not on
         assert ask(other)
         assert recruitment.in_congregation(m, np.array([person])).tolist() == [True]
+
+
+def test_seekers_an_organisation_does_not_take_in_are_turned_down():
+    m = blank_model(400, recruitment={"self_join_rate": 1.0, "accept_base": 1.0})
+    p = m.people
+    m.levers.info[:] = 1.0
+    p.leisure_budget[:] = 1e6
+    m.orgs.size_target[:] = 1e-6   # any organisation with a member is far beyond its typical size
+    for o in range(len(m.orgs)):
+        put(m, int(np.flatnonzero((p.age >= 18) & (p.municipality == m.orgs.municipality[o]))[o % 3]), o, MEMBER)
+    before = (p.mem_role > 0).sum()
+    m.month += 1
+    recruitment.seek(m)
+    assert (p.last_turned_down == m.month).any()
+    assert (p.mem_role > 0).sum() == before   # nobody was taken in

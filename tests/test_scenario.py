@@ -34,6 +34,8 @@ def test_extends_merges_tables(tmp_path):
     ('months = -3\n', r"bad.toml: line 1: months: Input should be greater than or equal to 0 \(got -3\)"),
     ('[organisations.kind_shares]\nspaceflight = 0.5\n', r"organisations.kind_shares.spaceflight: unknown or not share-set organisation kind; allowed: sport"),
     ('[ties.meet_rate]\nchurch = 0.5\n', r"ties.meet_rate.church: unknown focus; allowed: organisation"),
+    ('[preferences.girls]\nminority = 0.5\n', r"preferences.girls.minority: unknown kind with a preference; allowed: sport"),
+    ('[preferences.men]\nsport = 1.5\n', r"preferences.men.sport: Input should be less than or equal to 1"),
     ('[population]\nimmigrant_share = 0.6\ndescendant_share = 0.4\n', r"population: immigrant_share \+ descendant_share must be ≤ 0.95"),
     ("name = \n", r"bad.toml: line 1: not valid TOML"),
 ])

@@ -349,7 +349,9 @@ def test_bad_built_in_mark(tmp_path, extra, expected):
 def test_shipped_marks_the_patterns_held_by_form():
     ts = {t.id: t for t in load_targets()}
     built = {i for i, t in ts.items() if t.built_in}
-    assert {"youth_majority_above_minority", "youth_majority_sex_gap", "determinant_norwegian"} <= built
+    assert {"ladder_gradient", "determinant_norwegian"} <= built
+    # issue 13 removed the ethnic youth terms and moved offices to networks and standing
+    assert {"youth_majority_above_minority", "youth_majority_sex_gap", "ladder_office_step"}.isdisjoint(built)
     assert all(ts[i].role == "validation" for i in built)
     assert ts["determinant_employed"].emergent and not ts["determinant_norwegian"].emergent
     assert not ts["participation_rest"].emergent  # calibrated targets are neither
@@ -388,7 +390,7 @@ def test_report_counts_emergent_patterns_only(tmp_path):
     ts = load_targets()
     n_emergent = sum(t.emergent for t in ts)
     assert f"of {n_emergent} emergent ones" in text
-    assert "### Held by form" in text and "`youth_majority_sex_gap`:" in text
+    assert "### Held by form" in text and "`determinant_norwegian`:" in text
 
 
 def test_a_more_than_pattern_at_its_bound_is_not_reproduced():

@@ -14,8 +14,8 @@ asks as well as taking time, younger people volunteer more), kept with a chance 
 with the organisation's openness the asker instead approaches someone in the neighbourhood outside
 their own network (the lever of open recruitment) — anyone in the municipality for the largest
 organisations, which recruit city-wide (``organisations.citywide_size``; FACTS §7). A person with no ties is never asked through
-ties. The asked person says yes with ``accept_base · exp(-barrier score)``, lowered when a majority
-person asks a minority person.
+ties. The asked person says yes with ``accept_base · exp(-barrier score) · liking for the kind``
+(:mod:`model.mechanisms.preferences`), lowered when a majority person asks a minority person.
 
 Without being asked, an informed person may also seek an organisation: information comes from ties
 who are active (networks carry information, FACTS §4.2), from the municipality's channels for
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.mechanisms import barriers, places
+from model.mechanisms import barriers, places, preferences
 from model.mechanisms.membership import join
 from model.roster import random_in_group
 from model.state import KINDS, MAJORITY, MEMBER, PARTICIPANT, VOLUNTEER
@@ -63,7 +63,7 @@ def decide(model, asker: np.ndarray | None, target: np.ndarray, orgs: np.ndarray
     p, rp = model.people, model.params.recruitment
     spent = barriers.current_fees(model)[target]
     s, blocked = barriers.score(model, target, orgs, include_fee_in=spent)
-    prob = rp.accept_base * np.exp(-s)
+    prob = rp.accept_base * np.exp(-s) * preferences.weight(model, target, orgs)
     if asker is not None:
         cross = (p.background[asker] == MAJORITY) & (p.background[target] != MAJORITY)
         prob = np.where(cross, prob * (1.0 - rp.minority_declines_majority), prob)
@@ -227,8 +227,10 @@ def seek(model) -> None:
     ok = eligible(model, np.where(org >= 0, who, -1), np.maximum(org, 0))
     who, org = who[ok], org[ok]
     # an organisation takes in people up to about its typical size (capacity binds for self-joiners too)
-    yes = decide(model, None, who, org) & S.chance("recruitment.taken_in", p.key[who], wants_members(model, model.roster())[org],
-                                                   model.orgs.key[org])
+    wants = decide(model, None, who, org)
+    taken = S.chance("recruitment.taken_in", p.key[who], wants_members(model, model.roster())[org], model.orgs.key[org])
+    yes = wants & taken
+    p.last_turned_down[who[wants & ~taken]] = model.month   # wanted to join, was not taken in (trust)
     join(model, who[yes], org[yes], PARTICIPANT)
 
 

@@ -14,7 +14,8 @@ active ties, and any information an intervention adds). Religiously active paren
 ``religious_arena``, for their own congregation's activity (religious youth groups); otherwise the
 parents come across an activity in the neighbourhood or a city-wide one (or, failing that, any in
 the municipality); one that turns out to be another group's minority association sends them on
-looking once more. They go ahead with the logistic chance
+looking once more. They go ahead with the child's liking for the activity's kind
+(:mod:`model.mechanisms.preferences`) times the logistic chance
 ``BASE_LOGIT + w_parent_active·[a parent is active] + w_parent_literacy·(parents' literacy - 0.5)``,
 and the child joins unless the fee does not fit the household's leisure budget; the barrier score
 (language, health, fee, fit — including sport's misfit for girls of religiously active households,
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.mechanisms import barriers
+from model.mechanisms import barriers, preferences
 from model.mechanisms.membership import join
 from model.mechanisms.recruitment import information, wants_members
 from model.roster import weighted_in_group
@@ -111,7 +112,8 @@ def step(model) -> None:
     org = find_activity(model, kids)
     ok = org >= 0
     kids, org = kids[ok], org[ok]
-    go = S.chance("youth.parents_go_ahead", p.key[kids], 1.0 / (1.0 + np.exp(-enrol_logit(model, kids))))
+    liking = preferences.weight(model, kids, org)
+    go = S.chance("youth.parents_go_ahead", p.key[kids], liking / (1.0 + np.exp(-enrol_logit(model, kids))))
     kids, org = kids[go], org[go]
     spent = barriers.current_fees(model)[kids]
     s, blocked = barriers.score(model, kids, org, include_fee_in=spent, parts=("language", "health", "fee", "fit", "literacy"))

@@ -297,6 +297,12 @@ def ladder_gradient(t) -> float:
     return float(min(steps))
 
 
+def ladder_office_step(t) -> float:
+    """The immigrant-background share of volunteers minus that of office holders (the last rung)."""
+    s = ladder_shares(t)
+    return float(s["volunteer"] - s["office"])
+
+
 def volunteer_hours_immigrants_minus_majority(t) -> float:
     """Mean volunteer hours this month of adult immigrants doing unpaid work now, minus the
     majority's (FACTS §2: immigrant volunteers, once active, give more hours)."""
@@ -359,7 +365,7 @@ STATISTICS = {f.__name__: f for f in (
     volunteer_ratio_immigrants_rest, volunteer_ratio_immigrant_background_rest, secular_volunteering_immigrants,
     youth_minority_boys, youth_minority_girls, youth_majority_minus_minority, youth_majority_boys_minus_girls,
     hobby_minority_boys, hobby_minority_girls, hobby_majority_boys, hobby_majority_girls,
-    ladder_gradient, minority_minus_majority_linked, volunteer_hours_immigrants_minus_majority)}
+    ladder_gradient, ladder_office_step, minority_minus_majority_linked, volunteer_hours_immigrants_minus_majority)}
 
 
 def coefficient_of(statistic: str) -> tuple[str, str] | None:
