@@ -23,7 +23,10 @@ class Levers:
     :mod:`model.mechanisms.language`), ``literacy_gain`` (extra monthly share of the dugnad-literacy
     gap closed, same module), ``info`` (extra information about organisations, 0–1, read by
     the self-joining step of :mod:`model.mechanisms.recruitment`), ``job_finding`` (multiplier on the
-    job-finding rate, :mod:`model.mechanisms.employment`).
+    job-finding rate, :mod:`model.mechanisms.employment`), ``programme_hours`` (hours of volunteer
+    work the person gives this month as a mentor, guide or café host of an intervention, within their
+    time; :meth:`model.interventions.base.Intervention.volunteer_time`, read by
+    :mod:`model.mechanisms.hours`).
 
     Organisation levers: ``openness_extra`` (added chance of asking outside one's own ties),
     ``ask_boost`` (multiplier on asking), ``activity`` (multiplier on meetings and asking: what a
@@ -40,7 +43,7 @@ class Levers:
     ``fee_covers``: functions (persons, orgs, gross fee) → NOK paid by someone else.
     """
 
-    PERSON = {"language_gain": 0.0, "literacy_gain": 0.0, "info": 0.0, "job_finding": 1.0}
+    PERSON = {"language_gain": 0.0, "literacy_gain": 0.0, "info": 0.0, "job_finding": 1.0, "programme_hours": 0.0}
     ORG = {"openness_extra": 0.0, "ask_boost": 1.0, "activity": 1.0, "link_boost": 1.0, "invite": 1.0, "volunteer_ask": 1.0,
            "self_recruitment": np.nan, "open_board": False, "trial_months": 0, "targeted": 0.0}
 

@@ -97,3 +97,20 @@ def test_hours_follow_the_months_final_roles():
 
     names = [n for n, _ in ORDER]
     assert names.index("hours") > max(names.index("ladder"), names.index("organisations"), names.index("membership"))
+
+
+def test_programme_hours_come_first_and_are_what_the_intervention_values():
+    """A mentor's hours (issue 13: interventions' volunteer time valued from the hours mechanism):
+    given within the mentor's time, counted in their volunteer_hours before organisations' work."""
+    from model.interventions.base import Intervention
+
+    m = blank_model(300)
+    p = m.people
+    v = int(np.flatnonzero((p.age >= 30) & ~p.employed)[0])
+    cap = float(hours.time_cap(m, np.array([v]))[0])
+    iv = Intervention.__new__(Intervention)
+    iv.model = m
+    given = iv.volunteer_time(np.array([v, v]), np.array([cap * 0.75, cap * 0.75]))
+    assert np.allclose(given, [cap * 0.75, cap * 0.25])      # the second ask gets only what time is left
+    hours.step(m)
+    assert p.volunteer_hours[v] == pytest.approx(cap)          # and no organisation work on top

@@ -21,8 +21,8 @@ CASES = {
                 "target": {"backgrounds": ["immigrant"], "age_min": 18, "max_norwegian": 0.9}},
         required={"language_gain"}, allowed={"language_gain", "meetings"}),
     "language_cafe": dict(
-        params={"join_rate": 1.0, "capacity": 200}, required={"language_gain", "meetings"},
-        allowed={"language_gain", "meetings"}),
+        params={"join_rate": 1.0, "capacity": 200}, required={"language_gain", "meetings", "programme_hours"},
+        allowed={"language_gain", "meetings", "programme_hours"}),
     "leisure_card": dict(params={"letter_reach": 1.0}, required={"fee_covers"}, allowed={"fee_covers"}),
     "open_recruitment": dict(
         params={"share_of_organisations": 1.0, "open_offices": True},
@@ -30,7 +30,8 @@ CASES = {
         allowed={"openness_extra", "targeted", "target_groups", "trial_months", "invite", "self_recruitment", "open_board"}),
     "mentor_programme": dict(
         params={"pairs_per_year": 600, "target": {"backgrounds": ["immigrant"], "age_min": 20, "age_max": 61}},
-        required={"meetings", "info", "job_finding"}, allowed={"meetings", "info", "job_finding"}),
+        required={"meetings", "info", "job_finding", "programme_hours"},
+        allowed={"meetings", "info", "job_finding", "programme_hours"}),
     "meeting_places": dict(
         params={"meetings_per_year": 52, "link_chance": 1.0, "drop_in_neighbourhoods": [0], "visit_rate": 1.0},
         required={"meetings", "link_boost", "info"}, allowed={"meetings", "link_boost", "info"}),
@@ -42,7 +43,8 @@ CASES = {
     "intro_programme_cooperation": dict(
         params={"guides_per_year": 600, "practice_seats": 200,
                 "target": {"backgrounds": ["immigrant"], "age_min": 18}},
-        required={"meetings", "info", "language_gain"}, allowed={"meetings", "info", "language_gain"}),
+        required={"meetings", "info", "language_gain", "programme_hours"},
+        allowed={"meetings", "info", "language_gain", "programme_hours"}),
     "arrivals": dict(
         params={"persons": 600, "arrival_months": 2}, required={"ask_boost", "volunteer_ask", "info"},
         allowed={"ask_boost", "volunteer_ask", "info"},

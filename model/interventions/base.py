@@ -101,6 +101,26 @@ class Intervention:
             self.cost_nok += total
         self.reached.update(self.model.people.uid[persons].tolist())
 
+    def volunteer_time(self, volunteers: np.ndarray, hours: float | np.ndarray) -> np.ndarray:
+        """Volunteers of the intervention give ``hours`` this month each, as far as their time
+        allows (:func:`model.mechanisms.hours.time_cap`, less what they already give to programmes
+        this month); returns the hours given, which count in their ``volunteer_hours``
+        (:mod:`model.mechanisms.hours`) and are what the intervention values."""
+        from model.mechanisms.hours import time_cap
+
+        volunteers = np.asarray(volunteers, np.int64)
+        hours = np.broadcast_to(np.asarray(hours, np.float64), volunteers.shape)
+        lv = self.model.levers
+        room = np.maximum(0.0, time_cap(self.model, volunteers) - lv.programme_hours[volunteers])
+        given = np.zeros(len(volunteers))
+        left: dict[int, float] = {}
+        for i, v in enumerate(volunteers.tolist()):   # in order: a volunteer may appear more than once
+            r = left.get(v, float(room[i]))
+            given[i] = min(float(hours[i]), r)
+            left[v] = r - given[i]
+        np.add.at(lv.programme_hours, volunteers, given)
+        return given
+
     def give_to_org(self, org_ids: np.ndarray, nok: np.ndarray) -> None:
         """Resources to organisations, apportioned equally to the persons active in each that month
         (so that benefits.parquet shows whom organisation-level money reaches)."""

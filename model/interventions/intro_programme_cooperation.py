@@ -96,7 +96,7 @@ class IntroProgrammeCooperation(Intervention):
             lv.meet(np.repeat(pairs.mentee, n_meet), np.repeat(pairs.mentor, n_meet), np.repeat(1.0 + 3.0 * pairs.quality, n_meet))
             lv.info[pairs.mentee] = np.minimum(1.0, lv.info[pairs.mentee] + pr.information)
             self.spend(len(pairs) * pr.nok_per_guide_pair_year / 12.0)
-            self.give(pairs.mentee, pr.guide_hours_per_month * pr.volunteer_hour_nok, cost=False)
+            self.give(pairs.mentee, self.volunteer_time(pairs.mentor, pr.guide_hours_per_month) * pr.volunteer_hour_nok, cost=False)
         # language practice: seats go to programme participants; they leave when they leave the target
         self.practice &= inside
         room = pr.practice_seats - int(self.practice.sum())

@@ -12,8 +12,10 @@ Levers: ``levers.language_gain`` (``gain_per_session`` per session) and meetings
 volunteers (``levers.meetings``), which become ties — mostly bridging — only through the ordinary
 tie-formation mechanism (shared language, homophily).
 
-Cost: ``nok_per_session`` (room, coffee). The volunteers' time is valued at
-``volunteer_hour_nok`` per hour and booked as the regulars' benefit (unpaid, so not a cost).
+Cost: ``nok_per_session`` (room, coffee). One host volunteer per ``regulars_per_volunteer`` regulars
+runs the month's sessions, giving the hours their time allows (they count in the hosts'
+``volunteer_hours``, :mod:`model.mechanisms.hours`); those hours are valued at ``volunteer_hour_nok``
+per hour and booked as the regulars' benefit (unpaid, so not a cost).
 """
 
 from __future__ import annotations
@@ -102,7 +104,13 @@ class LanguageCafe(Intervention):
             talks = poisson(S, f"{L}.talks", p.key[who], pr.meetings_per_session * sessions)
             meet_random(model, f"{L}.volunteer", who, talks, vols)
             self.spend(pr.nok_per_session * pr.sessions_per_month)
-            self.give(who, sessions * pr.session_hours * pr.volunteer_hour_nok / pr.regulars_per_volunteer, cost=False)
+            # one host per regulars_per_volunteer regulars runs every session, as far as their time allows;
+            # the hours given are valued as the regulars' benefit, in proportion to the sessions they came to
+            k = min(len(vols), int(np.ceil(len(who) / pr.regulars_per_volunteer)))
+            hosts = vols[S.order(f"{L}.hosts", p.key[vols])][:k]
+            hours = self.volunteer_time(hosts, pr.sessions_per_month * pr.session_hours).sum()
+            if sessions.sum() > 0:
+                self.give(who, hours * pr.volunteer_hour_nok * sessions / sessions.sum(), cost=False)
             self.visits += int(sessions.sum())
 
     def idle(self, model) -> None:

@@ -97,7 +97,8 @@ class MentorProgramme(Intervention):
         if S.uniform(f"{L}.gathering", 0) < pr.gatherings_per_year / 12.0 and len(pairs) > 1:
             lv.meet(pairs.mentee, pairs.mentor[S.order(f"{L}.gathering_partner", p.key[pairs.mentor])])
         self.spend(len(pairs) * pr.nok_per_pair_year / 12.0)
-        self.give(pairs.mentee, pr.mentor_hours_per_month * pr.mentor_hour_nok, cost=False)
+        # the mentors' hours, as far as their time allows, valued as the mentees' benefit
+        self.give(pairs.mentee, self.volunteer_time(pairs.mentor, pr.mentor_hours_per_month) * pr.mentor_hour_nok, cost=False)
 
     def idle(self, model) -> None:
         self.pairs.clear()

@@ -9,7 +9,10 @@ their time allows: ``ladder.max_volunteer_hours`` a month without paid work, hal
 working hours, and at least a quarter however long the paid hours (FACTS §4.2: lack of time; §4.10:
 heavy schedules). It runs after founding and folding, so the hours follow the month's final roles.
 So where few volunteers serve many — small and informal organisations — each gives more, and what
-nobody has time for is left undone. No random draws: the hours follow from who holds which role.
+nobody has time for is left undone. Hours given to an intervention this month (a mentor, refugee
+guide or language-café host, ``levers.programme_hours``; the intervention values exactly these hours)
+come first; the organisations' work fills the time that is left. No random draws: the hours follow
+from who holds which role.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ def step(model) -> None:
     p = model.people
     rows, asked = work_shares(model)
     asked_total = np.bincount(rows, weights=asked, minlength=len(p))
+    programme = model.levers.programme_hours   # already within each person's time (Intervention.volunteer_time)
     who = np.flatnonzero(asked_total > 0)
-    p.volunteer_hours[:] = 0.0
-    p.volunteer_hours[who] = np.minimum(asked_total[who], time_cap(model, who))
+    p.volunteer_hours[:] = programme
+    p.volunteer_hours[who] += np.minimum(asked_total[who], np.maximum(0.0, time_cap(model, who) - programme[who]))
