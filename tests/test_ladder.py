@@ -115,4 +115,4 @@ def test_standing_counts_up_to_ten_years():
     put(m, a, org, MEMBER, since=394)
     put(m, b, org, MEMBER, since=0)
     cols = np.array([int(np.flatnonzero(m.people.mem_org[x] == org)[0]) for x in (a, b)])
-    assert np.allclose(ladder.standing_years(m, np.array([a, b]), cols), [0.5, ladder.LONG_STANDING_YEARS])
+    assert np.allclose(ladder.standing_years(m, np.array([a, b]), cols), [7 / 12, ladder.LONG_STANDING_YEARS])

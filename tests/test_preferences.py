@@ -1,6 +1,7 @@
 """Mechanism 2 (issue 13): liking for kinds of activity by age and sex."""
 
 import numpy as np
+import pytest
 
 from conftest import blank_model
 from model.mechanisms import preferences, recruitment
@@ -17,9 +18,11 @@ def test_weights_by_age_sex_and_kind():
     sport, culture = (int(np.flatnonzero((o.kind == k) & (o.origin < 0))[0]) for k in (SPORT, CULTURE))
     minority = np.flatnonzero(o.kind == MINORITY)
     w = preferences.weight(m, np.array([boy, boy, woman, woman]), np.array([sport, culture, sport, culture]))
-    assert np.allclose(w, [1.0, 0.2, 1.0, 0.9])   # a kind left out of a group's weights weighs 1
-    if len(minority):   # kinds without a preference weigh 1
-        assert preferences.weight(m, np.array([boy]), minority[:1])[0] == 1.0
+    default = type(m.params.preferences).model_fields
+    assert np.allclose(w, [1.0, 0.2, default["women"].default["sport"], 0.9])   # the other kinds keep their defaults
+    if len(minority):   # kinds without a preference weigh the group's mean
+        boys = {**default["boys"].default, "sport": 1.0, "culture": 0.2}
+        assert preferences.weight(m, np.array([boy]), minority[:1])[0] == pytest.approx(np.mean(list(boys.values())))
 
 
 def test_shipped_weights_have_equal_means_for_each_sex():

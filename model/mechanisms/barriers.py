@@ -131,12 +131,19 @@ def busy_hours(model, persons: np.ndarray) -> np.ndarray:
 
 
 def carers(model) -> np.ndarray:
-    """Mask of the persons who care for a small child at home: women 18–54 in a household with a
-    child under :data:`CARE_AGE` (assumption: mothers carry most of the care for small children —
-    issue 13's channel for women's lower volunteering besides language)."""
+    """Mask of the persons who care for a small child at home: in a household with a child under
+    :data:`CARE_AGE`, the oldest woman 18–54 — the mother in a family household (assumption:
+    mothers carry most of the care for small children — issue 13's channel for women's lower
+    volunteering besides language)."""
     p = model.people
     small = np.bincount(p.household[p.age < CARE_AGE], minlength=model.n_households) > 0
-    return (p.sex == FEMALE) & (p.age >= 18) & (p.age < 55) & small[p.household]
+    cand = np.flatnonzero((p.sex == FEMALE) & (p.age >= 18) & (p.age < 55) & small[p.household])
+    cand = cand[np.lexsort((-p.age[cand], p.household[cand]))]     # by household, oldest first
+    first = np.ones(len(cand), bool)
+    first[1:] = p.household[cand[1:]] != p.household[cand[:-1]]
+    out = np.zeros(len(p), bool)
+    out[cand[first]] = True
+    return out
 
 
 def age_fits(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:

@@ -53,7 +53,9 @@ def step(model) -> None:
     p = model.people
     rows, asked = work_shares(model)
     asked_total = np.bincount(rows, weights=asked, minlength=len(p))
-    programme = model.levers.programme_hours   # already within each person's time (Intervention.volunteer_time)
+    programme = model.levers.programme_hours.copy()   # within each person's time when given (Intervention.volunteer_time) ...
+    gives = np.flatnonzero(programme > 0)
+    programme[gives] = np.minimum(programme[gives], time_cap(model, gives))  # ... and still after this month's job changes
     who = np.flatnonzero(asked_total > 0)
     p.volunteer_hours[:] = programme
     p.volunteer_hours[who] += np.minimum(asked_total[who], np.maximum(0.0, time_cap(model, who) - programme[who]))

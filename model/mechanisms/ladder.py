@@ -127,7 +127,7 @@ def standing_years(model, persons: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Years each person has been in the organisation of membership slot ``cols``, up to
     ``LONG_STANDING_YEARS``: the board knows, and turns to, its long-standing members."""
     months = model.month - model.people.mem_since[persons, cols]
-    return np.clip(months / 12.0, 0.0, LONG_STANDING_YEARS)
+    return np.clip((months + 1) / 12.0, 0.0, LONG_STANDING_YEARS)   # this month counts: never zero
 
 
 SECULAR_KINDS = tuple(KINDS.index(k) for k in ("sport", "culture", "humanitarian", "volunteer_centre"))

@@ -4,7 +4,8 @@ FACTS §2: being in paid work raises immigrants' volunteering because people are
 workplace ties; younger people volunteer more. Students and young adults meet, and are asked,
 through school and study networks (Wollebæk, Sætrang & Fladmoe 2015: most volunteers start after
 a request through their own networks). A **student** here is a young adult (``STUDY_AGES``) with at
-least upper-secondary education who works less than half a normal week; students of a
+least upper-secondary education (any 19-year-old, whose education is set at 20) who works less than
+half a normal week; students of a
 municipality in the same three-year band share a study place. Both kinds of place are foci where
 ties form (:mod:`model.mechanisms.ties`) and where members ask people for their organisation
 (:mod:`model.mechanisms.recruitment`).
@@ -23,7 +24,8 @@ def students(model) -> np.ndarray:
     """Mask of students (see the module docstring)."""
     p = model.people
     lo, hi = STUDY_AGES
-    return ((p.age >= lo) & (p.age < hi) & (p.education >= 1)
+    # education is set at 20 for those born in the run (mechanisms/demography.py): a 19-year-old counts
+    return ((p.age >= lo) & (p.age < hi) & ((p.education >= 1) | (p.age < 20))
             & (p.work_hours < 0.5 * model.params.employment.normal_hours))
 
 

@@ -4,10 +4,13 @@ FACTS §3 reports the shares of youth in hobby and leisure organisations by sex 
 and that sport dominates youth participation (§7: Saupstad, Fjell). Whether a person takes up an
 offer — the child's family going ahead, an asked adult saying yes, a self-joiner taking in an
 organisation they came across — is multiplied by their liking for its kind: a weight 0–1 by kind
-for girls, boys (under 18), women and men (``preferences`` in the scenario). Kinds not listed
-(minority associations, volunteer centres) weigh 1. The weights are assumptions; each sex's weights
-have the same mean, so they shape *what* people do, not *how much* each sex takes part, and the
-shares by kind are an outcome of the weights, the offer nearby and who asks whom.
+for girls, boys (under 18), women and men (``preferences`` in the scenario; a scenario that names
+some kinds of a group keeps the defaults for the others). Kinds without a weight (minority
+associations, volunteer centres) weigh the group's mean weight, so the weights favour no kind the
+mainstream/minority split would turn into an ethnic difference. The weights are assumptions; each
+sex's weights have the same mean, so the average weight sets no sex gap — how much each sex takes
+part still depends on which kinds are on offer nearby — and the shares by kind are an outcome of the
+weights, the offer and who asks whom.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ GROUPS = ("boys", "girls", "men", "women")
 def table(model) -> np.ndarray:
     """Weights as a (group, kind) array."""
     pp = model.params.preferences
+    defaults = type(pp).model_fields
     out = np.ones((len(GROUPS), len(KINDS)))
     for g, name in enumerate(GROUPS):
-        for kind, w in getattr(pp, name).items():
+        weights = {**defaults[name].default, **getattr(pp, name)}
+        out[g, :] = np.mean(list(weights.values())) if weights else 1.0
+        for kind, w in weights.items():
             out[g, KINDS.index(kind)] = w
     return out
 

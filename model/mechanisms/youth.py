@@ -11,7 +11,8 @@ Nothing here depends on a child's origin group. Each month parents of a child (`
 who is in no children's or all-age activity try to enrol the child with ``enrol_rate`` times what
 information reaches the household (:func:`household_information`: the parents' dugnad literacy and
 active ties, and any information an intervention adds). Religiously active parents look first, with
-``religious_arena``, for their own congregation's activity (religious youth groups); otherwise the
+``religious_arena``, for their own congregation's activity (religious youth groups: the one a
+household adult belongs to, else one of their tradition nearby); otherwise the
 parents come across an activity in the neighbourhood or a city-wide one (or, failing that, any in
 the municipality); one that turns out to be another group's minority association sends them on
 looking once more. They go ahead with the child's liking for the activity's kind
@@ -20,7 +21,8 @@ looking once more. They go ahead with the child's liking for the activity's kind
 and the child joins unless the fee does not fit the household's leisure budget; the barrier score
 (language, health, fee, fit — including sport's misfit for girls of religiously active households,
 :func:`model.mechanisms.barriers.fit`) lowers the chance of being taken in. When a child joins, a
-parent joins the same organisation as a member with ``PARENT_PULL``. Leaving is in
+parent joins the same organisation as a member with ``PARENT_PULL``, if they may
+(:func:`model.mechanisms.recruitment.eligible`: e.g. not into a second congregation). Leaving is in
 :mod:`model.mechanisms.membership`.
 """
 
@@ -30,7 +32,7 @@ import numpy as np
 
 from model.mechanisms import barriers, preferences
 from model.mechanisms.membership import join
-from model.mechanisms.recruitment import information, wants_members
+from model.mechanisms.recruitment import eligible, information, wants_members
 from model.roster import weighted_in_group
 from model.state import ADULTS_ONLY, MEMBER, PARTICIPANT
 
@@ -64,12 +66,16 @@ def household_information(model) -> np.ndarray:
 
 
 def congregation_activity(model, kids: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """A congregation of the child's household tradition in their municipality, drawn by ``u``
-    (-1 where there is none)."""
+    """The congregation an adult of the child's household belongs to, else one of the household's
+    tradition in their municipality drawn by ``u`` (-1 where there is none)."""
     p = model.people
-    out = np.full(len(kids), -1, np.int64)
-    for i, (mun, trad) in enumerate(zip(p.municipality[kids], p.tradition[kids])):
-        opts = model.congregations.get((int(mun), int(trad)))
+    R = model.roster()
+    in_cong = (model.orgs.tradition[R.org] >= 0) & (p.age[R.person] >= 18)
+    own = np.full(model.n_households, -1, np.int64)
+    own[p.household[R.person[in_cong]]] = R.org[in_cong]
+    out = own[p.household[kids]]
+    for i in np.flatnonzero(out < 0):
+        opts = model.congregations.get((int(p.municipality[kids[i]]), int(p.tradition[kids[i]])))
         if opts:
             out[i] = opts[min(int(u[i] * len(opts)), len(opts) - 1)]
     return out
@@ -125,4 +131,5 @@ def step(model) -> None:
     pull = S.chance("youth.parent_comes", p.key[kids], PARENT_PULL)
     parents = model.random_adult_in_household(p.household[kids[pull]], S.uniform("youth.which_parent", p.key[kids[pull]]))
     ok = parents >= 0
+    ok[ok] = eligible(model, parents[ok], org[pull][ok])   # e.g. not into a second congregation
     join(model, parents[ok], org[pull][ok], MEMBER)
