@@ -110,7 +110,19 @@ def test_programme_hours_come_first_and_are_what_the_intervention_values():
     cap = float(hours.time_cap(m, np.array([v]))[0])
     iv = Intervention.__new__(Intervention)
     iv.model = m
+    # v also volunteers in an organisation whose work alone would fill their time
+    org = int(np.flatnonzero(m.orgs.active & (m.orgs.municipality == p.municipality[v]))[0])
+    put(m, v, org, VOLUNTEER)
+    others = np.flatnonzero((p.age >= 18) & (p.municipality == p.municipality[v]))
+    for k in others[others != v][:int(4 * cap / m.params.ladder.hours_per_participant)]:
+        put(m, int(k), org, PARTICIPANT)
+    hours.step(m)
+    assert p.volunteer_hours[v] == pytest.approx(cap)          # the organisation's work fills the time ...
+    m.levers.programme_hours[v] = 0.0
     given = iv.volunteer_time(np.array([v, v]), np.array([cap * 0.75, cap * 0.75]))
     assert np.allclose(given, [cap * 0.75, cap * 0.25])      # the second ask gets only what time is left
     hours.step(m)
-    assert p.volunteer_hours[v] == pytest.approx(cap)          # and no organisation work on top
+    assert p.volunteer_hours[v] == pytest.approx(cap)          # ... and programme hours come first, nothing on top
+    m.levers.programme_hours[v] = cap * 0.5
+    hours.step(m)
+    assert p.volunteer_hours[v] == pytest.approx(cap)          # the organisation fills the rest

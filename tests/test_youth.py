@@ -120,5 +120,24 @@ def test_a_parent_who_joins_with_the_child_is_a_member():
         youth.step(m)
     kids = np.flatnonzero((p.age < 18) & (p.mem_role > 0).any(axis=1))
     assert len(kids)
-    adults_in = (p.mem_role[p.age >= 18] == MEMBER).any()
-    assert adults_in
+    # some parent is a member of an organisation their own child takes part in
+    pulled = [(p.household[a] == p.household[kids]) & np.isin(p.mem_org[kids], p.mem_org[a][p.mem_role[a] == MEMBER]).any(axis=1)
+              for a in np.flatnonzero((p.age >= 18) & (p.mem_role == MEMBER).any(axis=1))]
+    assert any(x.any() for x in pulled)
+
+
+def test_a_pulled_parent_does_not_join_a_second_congregation():
+    m = blank_model(600, youth={"religious_arena": 1.0, "enrol_rate": 1.0}, organisations={"one_congregation": True})
+    p, o = m.people, m.orgs
+    m.levers.info[:] = 1.0
+    congregations = np.flatnonzero((o.kind == RELIGIOUS) & o.active & (o.tradition >= 0))
+    for a in np.flatnonzero(p.age >= 18):   # every adult already belongs to a congregation of their tradition
+        opts = congregations[(o.tradition[congregations] == p.tradition[a]) & (o.municipality[congregations] == p.municipality[a])]
+        if len(opts):
+            put(m, int(a), int(opts[0]), MEMBER)
+    for _ in range(4):
+        m.month += 1
+        youth.step(m)
+    adults = p.age >= 18
+    n_congregations = ((p.mem_org >= 0) & (o.tradition[np.maximum(p.mem_org, 0)] >= 0) & (p.mem_role > 0)).sum(axis=1)
+    assert n_congregations[adults].max() <= 1
