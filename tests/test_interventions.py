@@ -413,7 +413,7 @@ def test_benefits_record_who_received_what():
     assert len(b) and (b.nok > 0).all() and set(b.intervention) == {"language_cafe"}
     assert (b.background != "majority").all()
     iv = m.interventions[0]
-    assert b.nok.sum() == pytest.approx(iv.benefit_nok)
+    assert b.nok.sum() == pytest.approx(iv.benefit_nok, abs=0.005 * len(b))   # each row is rounded to øre
 
 
 def test_costs_in_timeseries_are_cumulative_and_match_the_intervention():
