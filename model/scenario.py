@@ -278,20 +278,24 @@ class Scenario(Section):
 
 
 
+# the organisation kinds that have shares in the landscape and a liking by age and sex
+CHOICE_KINDS = ("sport", "culture", "religious", "humanitarian")
+
+
 def _validate_maps(s: Scenario) -> list[tuple[tuple, str, Any]]:
     """Checks of dict-valued fields that pydantic's types cannot express; returns (loc, msg, value)."""
     out = []
     ks = s.organisations.kind_shares
     for k, v in ks.items():
-        if k not in ("sport", "culture", "religious", "humanitarian"):
+        if k not in CHOICE_KINDS:
             out.append((("organisations", "kind_shares", k), "unknown or not share-set organisation kind; allowed: sport, culture, religious, humanitarian", v))
         elif v < 0:
             out.append((("organisations", "kind_shares", k), "must be ≥ 0", v))
     if ks and sum(max(0.0, v) for v in ks.values()) <= 0:
         out.append((("organisations", "kind_shares"), "shares must not all be zero", ks))
-    for group in ("boys", "girls", "men", "women"):
+    for group in PreferenceParams.model_fields:
         for k, v in getattr(s.preferences, group).items():
-            if k not in ("sport", "culture", "religious", "humanitarian"):
+            if k not in CHOICE_KINDS:
                 out.append((("preferences", group, k), "unknown kind with a preference; allowed: sport, culture, religious, humanitarian", v))
             elif not 0 <= v <= 1:
                 out.append((("preferences", group, k), "must be between 0 and 1", v))

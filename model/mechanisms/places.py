@@ -40,9 +40,10 @@ def n_bands() -> int:
     return -(-(STUDY_AGES[1] - STUDY_AGES[0]) // 3)
 
 
-def study_groups(model):
-    """Students grouped by study place (for drawing a fellow student)."""
-    who = np.flatnonzero(students(model))
+def study_groups(model, studying: np.ndarray):
+    """Students (mask ``studying``, from :func:`students`) grouped by study place (for drawing a
+    fellow student)."""
+    who = np.flatnonzero(studying)
     return groups(study_place(model, who), who, model.n_municipalities * n_bands())
 
 

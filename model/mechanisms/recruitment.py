@@ -185,8 +185,9 @@ def place_fellow(model, askers: np.ndarray, u: np.ndarray) -> np.ndarray:
     out = np.full(len(askers), -1, np.int64)
     work = p.employed[askers] & (p.workplace[askers] >= 0)
     out[work] = random_in_group(places.work_groups(model), p.workplace[askers[work]].astype(np.int64), u[work])
-    study = ~work & places.students(model)[askers]
-    out[study] = random_in_group(places.study_groups(model), places.study_place(model, askers[study]), u[study])
+    studying = places.students(model)
+    study = ~work & studying[askers]
+    out[study] = random_in_group(places.study_groups(model, studying), places.study_place(model, askers[study]), u[study])
     return np.where(out == askers, -1, out)
 
 
