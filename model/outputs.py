@@ -77,6 +77,7 @@ def persons_table(model) -> pd.DataFrame:
         "trust": p.trust.astype(np.float64),
         "institutional_trust": p.institutional_trust.astype(np.float64),
         "literacy": p.literacy.astype(np.float64),
+        "motivation": p.motivation.astype(np.float64),
         "neighbourhood": p.neighbourhood.astype(np.int64),
         "municipality": p.municipality.astype(np.int64),
         "participant": role > 0,

@@ -157,6 +157,7 @@ class LadderParams(Section):
     self_recruitment: float = P(0.85, "assumption", "chance a vacant office goes to a tie of a sitting office holder when one exists (offices filled through networks, FACTS §4.1, §4.3; no share given)", ge=0, le=1)
     informal_help_rate: float = P(0.03, "free", "monthly chance of helping a non-kin tie, per unit of network and activity", ge=0, le=1)
     hours_per_participant: float = P(1.0, "assumption", "hours of volunteer work a month an organisation's activity needs for each person taking part in it, shared among its volunteers and office holders (mechanisms/hours.py)", ge=0, le=100)
+    motivation_spread: float = P(0.8, "assumption", "spread (sd of the log) of each person's motivation for organisation work, drawn once from a lognormal of mean 1, the same for everyone; it multiplies saying yes, taking on unpaid work and one's part of an organisation's work (FACTS §2: immigrant volunteers report higher motivation and give more hours; mechanisms/hours.py). 0: everyone alike", ge=0, le=3)
     max_volunteer_hours: float = P(30.0, "assumption", "most hours a month a volunteer without paid work gives; paid work halves it at normal hours (mechanisms/hours.py)", ge=0, le=400)
 
 
@@ -230,10 +231,10 @@ class YouthParams(Section):
 class PreferenceParams(Section):
     """Liking for kinds of activity by age and sex (model/mechanisms/preferences.py; issue 13)."""
 
-    boys: dict[str, Rate] = P({"sport": 1.0, "culture": 0.6, "religious": 0.6, "humanitarian": 0.5}, "assumption",
-                              "boys under 18: relative chance of taking up an activity of each kind (sport dominates youth participation, FACTS §3, §7; the weights are not measured; mean equal to girls')")
-    girls: dict[str, Rate] = P({"sport": 0.8, "culture": 0.8, "religious": 0.6, "humanitarian": 0.5}, "assumption",
-                               "girls under 18: relative chance of taking up an activity of each kind (not measured; mean equal to boys')")
+    boys: dict[str, Rate] = P({"sport": 0.9, "culture": 0.7, "religious": 0.6, "humanitarian": 0.5}, "assumption",
+                              "boys under 18: relative liking for each kind — which of two activities on offer a child enrolled by the parents picks, and a factor on saying yes when asked or seeking (sport dominates youth participation, FACTS §3, §7; the weights are not measured; the same as girls': Ung i Oslo finds majority boys and girls alike in taking part and in hobby organisations, FACTS §3)")
+    girls: dict[str, Rate] = P({"sport": 0.9, "culture": 0.7, "religious": 0.6, "humanitarian": 0.5}, "assumption",
+                               "girls under 18: relative liking for each kind, used as the boys' (not measured; the same as boys', see there)")
     men: dict[str, Rate] = P({"sport": 0.9, "culture": 0.8, "religious": 0.7, "humanitarian": 0.7}, "assumption",
                              "men: relative chance of taking up an activity of each kind (not measured; mean equal to women's)")
     women: dict[str, Rate] = P({"sport": 0.6, "culture": 0.8, "religious": 0.8, "humanitarian": 0.9}, "assumption",

@@ -46,6 +46,8 @@ def draw(sc, origins: pd.DataFrame, s: dict[str, np.ndarray], rng, mode: str,
     trust0 = np.where(bg == MAJORITY, 0.72, np.where(bg == DESCENDANT, 0.64, np.where(similar, 0.70, 0.56)))
     trust0 = np.clip(trust0 + rng.normal(0, 0.12, n), 0.02, 0.98).astype(np.float32)
     literacy = _literacy(rng, bg, age, years, similar, mode)
+    spread = sc.ladder.motivation_spread   # drawn after the other traits, which keep their draws
+    motivation = rng.lognormal(-0.5 * spread ** 2, spread, n).astype(np.float32)
     K = sc.membership.max_memberships
     return dict(
         uid=s["uid"].astype(np.int64), key=s["key"].astype(np.int64), household=s["household"].astype(np.int32),
@@ -56,7 +58,7 @@ def draw(sc, origins: pd.DataFrame, s: dict[str, np.ndarray], rng, mode: str,
         employed=employed, work_hours=work_hours, wage=wage, workplace=np.full(n, -1, np.int32),
         health=health, religious=religious, tradition=trad, trust=trust0.copy(), trust0=trust0,
         institutional_trust=np.full(n, sc.trust.institutional_baseline, np.float32),
-        literacy=literacy, partner=s["partner"].astype(np.int64),
+        literacy=literacy, motivation=motivation, partner=s["partner"].astype(np.int64),
         last_volunteer=np.full(n, NEVER, np.int32), last_volunteer_secular=np.full(n, NEVER, np.int32),
         last_help=np.full(n, NEVER, np.int32), last_asked=np.full(n, NEVER, np.int32),
         last_turned_down=np.full(n, NEVER, np.int32),

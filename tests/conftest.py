@@ -50,6 +50,7 @@ def blank_model(persons: int = 300, seed: int = 3, **over) -> DugnadModel:
     p.mem_role[:] = 0
     p.last_asked[:] = NEVER
     p.last_volunteer[:] = NEVER
+    p.motivation[:] = 1.0   # everyone equally motivated unless a test says otherwise
     m.ties = TieStore(len(p))
     m.world.ties = m.ties
     m.memberships_changed()

@@ -16,7 +16,7 @@ SMALL = ["--persons", "400", "--months", "6", "--burn-in", "6", "--quiet"]
 
 PERSON_COLS = ["person_id", "household_id", "background", "origin", "sex", "age", "years_in_norway", "norwegian",
                "education", "employed", "income_decile", "low_income", "trust", "member", "volunteer", "office",
-               "bonding_ties", "bridging_ties"]
+               "bonding_ties", "bridging_ties", "motivation", "volunteer_hours", "institutional_trust"]
 ORG_COLS = ["org_id", "kind", "minority", "formal", "members", "immigrant_members", "volunteers",
             "immigrant_volunteers", "offices", "immigrant_offices"]
 

@@ -208,8 +208,8 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.80]'
     ("population = 40 ", "population = 1000000 ", ["settings.population", "to 10,000", "1000000"]),
     ("population = 40 ", 'population = "40" ', ["settings.population", "whole number", "'40'"]),
     ("population = 40 ", "population = true ", ["settings.population", "whole number", "True"]),
-    ("generations = 6 ", "generations = 0 ", ["settings.generations", "whole number from 1 to 100", "got 0"]),
-    ("max_simulations = 480 ", "max_simulations = -5 ", ["settings.max_simulations", "whole number from 1", "-5"]),
+    ("generations = 4 ", "generations = 0 ", ["settings.generations", "whole number from 1 to 100", "got 0"]),
+    ("max_simulations = 240 ", "max_simulations = -5 ", ["settings.max_simulations", "whole number from 1", "-5"]),
     ("persons = 5000", "persons = 10", ["settings.persons", "from 20 to 2,000,000", "10"]),
     ("months = 12 ", "months = 0 ", ["settings.months", "whole number from 1 to 1,200", "got 0"]),
     ("min_distance = 0.1", "min_distance = -0.1", ["settings.min_distance", "a number from 0 to 100", "-0.1"]),
@@ -222,9 +222,11 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.80]'
     ("refine_persons = 20000", "refine_persons = 19", ["settings.refine_persons", "from 20 to 2,000,000", "19"]),
     ("refine_persons = 20000", "refine_persons = 20000.5", ["settings.refine_persons", "whole number", "20000.5"]),
     ("refine_persons = 20000", "", ["settings.refine_persons", "missing"]),
+    ("prior_share = 0.3 ", "prior_share = 0.95 ", ["settings.prior_share", "a number from 0 to 0.9", "0.95"]),
+    ("prior_share = 0.3 ", "prior_share = -0.1 ", ["settings.prior_share", "a number from 0 to 0.9", "-0.1"]),
     (ASK, ASK.replace("0.80", "1.35"), ["parameters.recruitment.ask_rate", "outside what the scenario allows", "≤ 1", "1.35"]),
-    ('"membership.w_time" = [0.2, 1.5]', '"membership.w_time" = [-0.2, 1.5]',
-     ["parameters.membership.w_time", "outside what the scenario allows", "≥ 0", "-0.2"]),
+    ('"membership.leave_base" = [0.002, 0.012]', '"membership.leave_base" = [-0.2, 0.012]',
+     ["parameters.membership.leave_base", "outside what the scenario allows", "≥ 0", "-0.2"]),
     (ASK, ASK.replace("0.10", "nan"), ["parameters.recruitment.ask_rate", "two finite numbers with low < high", "nan"]),
     (ASK, ASK.replace("0.80", "inf"), ["parameters.recruitment.ask_rate", "two finite numbers", "inf"]),
     (ASK, ASK.replace("0.10", "true"), ["parameters.recruitment.ask_rate", "two finite numbers", "True"]),
@@ -243,6 +245,35 @@ def test_bad_calibration_spec(tmp_path, old, new, words):
     expect(CalibrationError, load_spec, broken(tmp_path, CALIBRATION_FILE, old, new), *words)
 
 
+FIX = '"recruitment.spillover" = 1.40294'
+
+
+@pytest.mark.parametrize("old, new, words", [
+    (FIX, '"recruitment.nope" = 1.0', ["fixed.recruitment.nope", "not a scenario parameter"]),
+    (FIX, '"recruitment.spillover" = -1.0', ["fixed.recruitment.spillover", "outside what the scenario allows", "-1"]),
+    (FIX, '"recruitment.spillover" = "1"', ["fixed.recruitment.spillover", "finite number"]),
+    (FIX, '"recruitment.spillover" = nan', ["fixed.recruitment.spillover", "finite number"]),
+    (FIX, '"population.persons" = 100.0', ["fixed.population.persons", "real-number"]),
+    (FIX, '"recruitment.ask_rate" = 0.5', ["fixed.recruitment.ask_rate", "also in [parameters]"]),
+])
+def test_bad_fixed_parameters(tmp_path, old, new, words):
+    """[fixed] in the calibration file: held values are checked like the ranges, naming file and key."""
+    from model.validation.calibrate import load_fixed
+
+    expect(CalibrationError, load_fixed, broken(tmp_path, CALIBRATION_FILE, old, new), *words)
+
+
+def test_the_shipped_fixed_values_are_written_with_the_fit(tmp_path):
+    from model.validation.calibrate import load_fixed, write_calibrated
+
+    fixed = load_fixed()
+    summary = {"method": "m", "settings": {"refine_seeds": 1, "refine_persons": 10, "fixed": fixed},
+               "created_utc": "now", "distance_fitted": 0.1, "simulations": 1, "generations": [{}]}
+    write_calibrated(tmp_path / "c.toml", {**fixed, "recruitment.ask_rate": 0.5}, summary)
+    text = (tmp_path / "c.toml").read_text(encoding="utf-8")
+    assert "spillover = 1.40294" in text and "ask_rate = 0.5" in text and "# Held fixed" in text
+
+
 def _without_table(name: str) -> str:
     """The shipped calibration file without its [name] table (up to the next table or the end)."""
     text = CALIBRATION_FILE.read_text(encoding="utf-8")
@@ -251,7 +282,7 @@ def _without_table(name: str) -> str:
     return out
 
 
-@pytest.mark.parametrize("name", ["settings", "parameters"])
+@pytest.mark.parametrize("name", ["settings", "parameters", "fixed"])
 def test_calibration_tables_must_be_tables(tmp_path, name):
     f = tmp_path / "calibration.toml"
     f.write_text(f"{name} = 3\n" + _without_table(name), encoding="utf-8")

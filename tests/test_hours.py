@@ -126,3 +126,17 @@ def test_programme_hours_come_first_and_are_what_the_intervention_values():
     m.levers.programme_hours[v] = cap * 0.5
     hours.step(m)
     assert p.volunteer_hours[v] == pytest.approx(cap)          # the organisation fills the rest
+
+
+def test_the_more_motivated_take_a_larger_part_of_the_work():
+    """FACTS §2: volunteers with more motivation give more hours; the organisation's need is fixed."""
+    m = model()
+    keen, calm, *served = adults(m, 10)
+    m.people.motivation[keen], m.people.motivation[calm] = 3.0, 1.0
+    put(m, keen, 0, VOLUNTEER)
+    put(m, calm, 0, VOLUNTEER)
+    for s in served:
+        put(m, s, 0, PARTICIPANT)
+    hours.step(m)
+    h = m.people.volunteer_hours
+    assert h[keen] == pytest.approx(7.5) and h[calm] == pytest.approx(2.5)   # 10 hours shared 3:1

@@ -116,3 +116,17 @@ def test_standing_counts_up_to_ten_years():
     put(m, b, org, MEMBER, since=0)
     cols = np.array([int(np.flatnonzero(m.people.mem_org[x] == org)[0]) for x in (a, b)])
     assert np.allclose(ladder.standing_years(m, np.array([a, b]), cols), [7 / 12, ladder.LONG_STANDING_YEARS])
+
+
+def test_the_motivated_take_on_unpaid_work_sooner():
+    m = blank_model(300, ladder={"member_rate": 0.0, "volunteer_rate": 0.5})
+    org = formal_org(m)
+    p = m.people
+    members = majority_adults(m, 60)
+    keen, calm = members[:30], members[30:]
+    p.motivation[keen], p.motivation[calm] = 1.9, 0.1
+    for person in members:
+        put(m, person, org, MEMBER)
+    ladder.promote(m)
+    role = lambda ids: sum(VOLUNTEER in p.mem_role[i] for i in ids)
+    assert role(keen) > role(calm)

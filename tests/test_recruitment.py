@@ -135,3 +135,21 @@ def test_seekers_an_organisation_does_not_take_in_are_turned_down():
     recruitment.seek(m)
     assert (p.last_turned_down == m.month).any()
     assert (p.mem_role > 0).sum() == before   # nobody was taken in
+
+
+def test_motivation_multiplies_saying_yes():
+    """The same ask is taken up more often by the more motivated (FACTS §2; mechanisms/hours.py)."""
+    m = blank_model(600, recruitment={"accept_base": 0.3})
+    org = adult_org(m)
+    p = m.people
+    target = adults_of(m, MAJORITY, 1)[0]
+    p.leisure_budget[target] = 1e6
+    n = 4000
+    counts = {}
+    for motivation in (0.0, 1.0, 2.0):
+        p.motivation[target] = motivation
+        counts[motivation] = 0
+        for month in range(n // 100):   # the answer to one organisation is one draw a month
+            m.streams.month = month
+            counts[motivation] += int(recruitment.decide(m, None, np.array([target]), np.array([org]))[0])
+    assert counts[0.0] == 0 and counts[1.0] < counts[2.0]

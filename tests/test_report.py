@@ -231,3 +231,13 @@ def test_power_says_when_more_seeds_than_anyone_runs_would_be_needed():
 def test_posterior_runs_are_told_apart_by_their_seeds():
     runs = pd.DataFrame({"seed": [1, 2, post.FIRST_SEED, post.FIRST_SEED + 3], "param:x": [0.1, 0.1, 0.2, np.nan]})
     assert post.is_posterior(runs).tolist() == [False, False, True, True]
+
+
+def test_accepted_samples_carry_the_fixed_values_and_say_they_were_held(tmp_path):
+    f = tmp_path / "summary.json"
+    sets = [{"a": 1.0}, {"a": 1.5}]
+    f.write_text(json.dumps({"settings": {"fixed": {"b": 0.3, "a": 9.0}},
+                             "accepted_samples": [{"sample": i, "parameters": p} for i, p in enumerate(sets)]}))
+    samples = post.accepted_samples(f)
+    assert samples == [{"a": 1.0, "b": 0.3}, {"a": 1.5, "b": 0.3}]   # a fitted value wins over a stale fixed one
+    assert "varies only a" in post.held_words(samples) and "1 of 2" in post.held_words(samples)

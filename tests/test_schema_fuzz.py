@@ -74,6 +74,7 @@ def check_outputs(m: DugnadModel) -> None:
     p = t["persons"]
     _finite(p, "persons")
     _within(p, "persons", ["norwegian", "trust", "literacy", "health"], 0, 1)
+    _within(p, "persons", ["motivation"], 0, np.inf)
     _within(p, "persons", ["age", "years_in_norway", "eq_income", "bonding_ties", "bridging_ties", "organisations"], 0)
     _within(p, "persons", ["work_hours"], 0, 168)
     _within(p, "persons", ["volunteer_hours"], 0, m.params.ladder.max_volunteer_hours)

@@ -162,11 +162,12 @@ def test_validate_rejects_bad_input_before_running(tmp_path, capsys):
     assert not (Path("runs") / "validation" / "missing").exists()
 
 
-def tiny_spec(tmp_path, generations: int = 1) -> Path:
+def tiny_spec(tmp_path, generations: int = 1, held: float = 0.7) -> Path:
     f = tmp_path / "cal.toml"
     f.write_text(f"[settings]\npopulation = 4\ngenerations = {generations}\nmax_simulations = 50\nmin_distance = 0\n"
-                 "persons = 300\nmonths = 2\nrefine = 2\nrefine_seeds = 1\nrefine_persons = 250\n[parameters]\n"
-                 "\"recruitment.ask_rate\" = [0.1, 0.3]\n\"ladder.volunteer_rate\" = [0.02, 0.05]\n")
+                 "persons = 300\nmonths = 2\nrefine = 2\nrefine_seeds = 1\nrefine_persons = 250\nprior_share = 0.3\n[parameters]\n"
+                 "\"recruitment.ask_rate\" = [0.1, 0.3]\n\"ladder.volunteer_rate\" = [0.02, 0.05]\n"
+                 f"[fixed]\n\"recruitment.spillover\" = {held}\n")
     return f
 
 
@@ -194,6 +195,11 @@ def test_calibrate_end_to_end_on_a_tiny_budget_and_resumes(tmp_path, monkeypatch
     assert len(list((out / "evals" / "refine_250").glob("*.json"))) == 2
     text = fitted.read_text()
     assert "ask_rate" in text and "[ladder]" in text and "1 seeds at 250 persons" in text
+    assert "spillover = 0.7" in text and "# Held fixed" in text       # the held value is written with the fit
+    assert s["settings"]["fixed"] == {"recruitment.spillover": 0.7}
+    # another held value is another problem: the folder refuses it
+    with pytest.raises(cal.CalibrationError, match="fixed values"):
+        cal.calibrate(scen, out, fitted, workers=1, spec_file=tiny_spec(tmp_path, held=0.8), progress=False)
     # run again: the finished calibration is read back, nothing is run, the result is the same
     stamps = {p.name: p.stat().st_mtime_ns for p in (out / "evals").rglob("*.json")}
     started = []
@@ -248,6 +254,14 @@ def test_report_says_how_many_sets_the_posterior_rests_on():
     piled = {"accepted_samples": [{"sample": i % 3} for i in range(8)]}   # an older summary: no ESS
     assert "3 distinct sets of its 8" in _concentration(piled) and "Too few" in _concentration(piled)
     assert _concentration({}) == ""
+    # the weights decide: 18 distinct of 40 with an effective sample size of 17.9 is a posterior,
+    # 5 distinct with 1.4 is not
+    ok = {"accepted_samples": [{"sample": i % 18} for i in range(40)], "generations": [{"effective_sample_size": 17.9}]}
+    bad = {"accepted_samples": [{"sample": i % 5} for i in range(40)], "generations": [{"effective_sample_size": 1.4}]}
+    assert "Too few" not in _concentration(ok) and "Too few" in _concentration(bad)
+    held = {**ok, "settings": {"fixed": {"b": 1.0}},
+            "accepted_samples": [{"sample": i, "parameters": {"a": float(i)}} for i in range(40)]}
+    assert "not a posterior of every parameter" in _concentration(held) and "varies only a" in _concentration(held)
 
 
 def test_collapsed_weights_give_a_clear_error(tmp_path, monkeypatch):
@@ -288,7 +302,7 @@ def test_calibrate_refuses_a_folder_with_other_settings(tmp_path):
 
 
 GOOD_SETTINGS = ("[settings]\npopulation=4\ngenerations=1\nmax_simulations=9\nmin_distance=0\npersons=300\nmonths=2\n"
-                 "refine=1\nrefine_seeds=1\nrefine_persons=300\n")
+                 "refine=1\nrefine_seeds=1\nrefine_persons=300\nprior_share=0.3\n")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -416,3 +430,46 @@ def test_a_summary_is_judged_by_its_own_targets_file(tmp_path):
     det = pd.DataFrame([{"outcome": "volunteer", "regressor": "female", "label": "", "coef": 0.25,
                          "ci90_lo": 0.1, "ci90_hi": 0.45}])
     assert reproduced(s, det).tolist() == [True]   # the shipped file expects a negative sign
+
+
+def test_defensive_transition_keeps_the_importance_weights_even():
+    """The kernel mixed with the prior: its density is at least prior_share inside the unit cube (so
+    prior / proposal ≤ 1 / prior_share) and zero outside; a share of the proposals are prior draws."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.uniform(0.45, 0.55, size=(40, 3)), columns=["a", "b", "c"])   # a tight population
+    w = np.full(40, 1 / 40)
+    tr = cal.defensive_transition(0.3)
+    tr.fit(X, w)
+    far = pd.DataFrame({"a": [0.01, 0.99, 1.5], "b": [0.02, 0.98, 0.5], "c": [0.03, 0.97, 0.5]})
+    dens = tr.pdf(far)
+    assert dens[0] >= 0.3 and dens[1] >= 0.3 and dens[2] == pytest.approx(0.0, abs=1e-12)
+    plain = cal.defensive_transition(0.0)
+    plain.fit(X, w)
+    assert plain.pdf(far)[0] < 1e-6          # the kernel alone: weights 1/density explode there
+    np.random.seed(1)
+    draws = tr.rvs(400)
+    outside_core = ((draws < 0.3) | (draws > 0.7)).any(axis=1).mean()
+    assert 0.15 < outside_core < 0.35        # about the prior share, less what lands in the core
+    single = tr.pdf(pd.Series({"a": 0.5, "b": 0.5, "c": 0.5}))
+    assert float(single) > 0.3
+
+
+def test_every_run_gets_the_fixed_values_and_the_point_wins(monkeypatch):
+    import model.scenario
+
+    class Seen(Exception):
+        pass
+
+    def fake_load(path, overrides):
+        raise Seen(overrides)
+
+    monkeypatch.setattr(model.scenario, "load_scenario", fake_load)
+    with pytest.raises(Seen) as e:
+        cal.evaluate("x.toml", {"recruitment.ask_rate": 0.2}, 300, 1, "t.toml", 2,
+                     {"recruitment.spillover": 0.7, "recruitment.ask_rate": 0.9})
+    over = e.value.args[0]
+    assert over["recruitment"] == {"spillover": 0.7, "ask_rate": 0.2} and over["population"]["persons"] == 300
+    with pytest.raises(Seen) as e:
+        cal.simulate({"recruitment.ask_rate": 0.5}, "x.toml", 300, 2, "t.toml", {"recruitment.ask_rate": (0.1, 0.3)},
+                     {"recruitment.spillover": 0.7})
+    assert e.value.args[0]["recruitment"] == {"spillover": 0.7, "ask_rate": pytest.approx(0.2)}

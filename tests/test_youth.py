@@ -141,3 +141,27 @@ def test_a_pulled_parent_does_not_join_a_second_congregation():
     adults = p.age >= 18
     n_congregations = ((p.mem_org >= 0) & (o.tradition[np.maximum(p.mem_org, 0)] >= 0) & (p.mem_role > 0)).sum(axis=1)
     assert n_congregations[adults].max() <= 1
+
+
+def test_liking_chooses_between_two_offers_and_not_whether():
+    """Issue 13, mechanism 2: a child who likes only sport picks the sport club of two offers; a
+    child who likes neither still picks one (liking sets the kind, not the level)."""
+    m = blank_model(400, preferences={"boys": {"sport": 1.0, "culture": 0.0}})
+    p, o = m.people, m.orgs
+    boys = np.flatnonzero((p.age >= 8) & (p.age < 16) & (p.sex == 0))[:50]
+    sport = int(np.flatnonzero(o.kind == SPORT)[0])
+    culture = int(np.flatnonzero(o.kind == CULTURE)[0])
+    first, second = np.full(len(boys), culture), np.full(len(boys), sport)
+    assert (youth.choose(m, boys, first, second) == sport).all()
+    assert (youth.choose(m, boys, second, first) == sport).all()
+    # none on offer on one side: the other is taken; none at all: -1
+    assert (youth.choose(m, boys, np.full(len(boys), -1), first) == culture).all()
+    assert (youth.choose(m, boys, np.full(len(boys), -1), np.full(len(boys), -1)) == -1).all()
+    assert (youth.choose(m, boys, first, np.full(len(boys), -1)) == culture).all()
+    # two offers liked not at all: taken as they come (the first), not refused
+    m0 = blank_model(400, preferences={"boys": {"sport": 0.0, "culture": 0.0}})
+    assert (youth.choose(m0, boys, first, second) == culture).all()
+    # equal liking: both picked, about half each
+    m2 = blank_model(400, preferences={"boys": {"sport": 0.5, "culture": 0.5}})
+    picks = youth.choose(m2, boys, first, second)
+    assert 0.2 < (picks == sport).mean() < 0.8

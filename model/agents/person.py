@@ -31,6 +31,7 @@ class Person(mesa.Agent):
     norwegian = property(lambda self: float(self._col("norwegian")))
     trust = property(lambda self: float(self._col("trust")))
     literacy = property(lambda self: float(self._col("literacy")))
+    motivation = property(lambda self: float(self._col("motivation")))
     employed = property(lambda self: bool(self._col("employed")))
     low_income = property(lambda self: bool(self._col("low_income")))
     household = property(lambda self: int(self._col("household")))

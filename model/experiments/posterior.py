@@ -25,15 +25,18 @@ FIRST_SEED = 1_000_001  # far from the seed runs' 1..N, so the two kinds of run 
 
 
 def accepted_samples(path: Path = SUMMARY) -> list[dict[str, float]]:
-    """The calibration's accepted parameter sets (``accepted_samples`` of its summary)."""
+    """The calibration's accepted parameter sets (``accepted_samples`` of its summary), each with the
+    values the calibration held fixed ([fixed] in model/data/calibration.toml), so that the held ones
+    show as held (:func:`held_words`)."""
     try:
-        samples = json.loads(Path(path).read_text(encoding="utf-8")).get("accepted_samples")
+        summary = json.loads(Path(path).read_text(encoding="utf-8"))
+        samples, fixed = summary.get("accepted_samples"), summary.get("settings", {}).get("fixed", {})
     except (OSError, ValueError) as e:
         raise DugnadError(f"{path}: cannot read the calibration summary ({e}); rerun `dugnad calibrate`") from None
     if not samples:
         raise DugnadError(f"{path}: field accepted_samples is missing or empty; --posterior needs the accepted "
                           "samples of a calibration (rerun `dugnad calibrate --write model/data/calibrated.toml`)")
-    return [dict(s["parameters"]) for s in samples]
+    return [{**fixed, **s["parameters"]} for s in samples]
 
 
 def distinct_sets(path: Path = SUMMARY) -> tuple[int, int]:

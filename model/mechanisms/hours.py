@@ -4,7 +4,10 @@ FACTS §2: immigrant volunteers, once active, give more hours than majority volu
 Eimhjellen & Arnesen 2018). That is not set here; it may or may not follow from how the work is
 shared. An organisation's activity needs ``ladder.hours_per_participant`` hours of volunteer work a
 month for each person taking part in it (any role), shared among its volunteers and office holders
-(an office holder carries :data:`OFFICE_SHARE` times a volunteer's part). Nobody gives more than
+in proportion to their motivation (``people.motivation``, mean 1, the same distribution for everyone;
+an office holder carries :data:`OFFICE_SHARE` times a volunteer's part). Motivation also multiplies
+saying yes and taking on unpaid work, so those who got past more barriers to volunteer are, on
+average, the more motivated (FACTS §2: immigrant volunteers report higher motivation). Nobody gives more than
 their time allows: ``ladder.max_volunteer_hours`` a month without paid work, half of it at normal
 working hours, and at least a quarter however long the paid hours (FACTS §4.2: lack of time; §4.10:
 heavy schedules). It runs after founding and folding, so the hours follow the month's final roles.
@@ -37,13 +40,13 @@ def time_cap(model, persons: np.ndarray) -> np.ndarray:
 
 def work_shares(model) -> tuple[np.ndarray, np.ndarray]:
     """(person, hours asked of them) for every volunteer or office slot: each organisation's need
-    divided among its volunteers and office holders by their part."""
+    divided among its volunteers and office holders by their part (role × motivation)."""
     p, n_orgs = model.people, len(model.orgs)
     taking_part = p.mem_role > 0
     need = model.params.ladder.hours_per_participant * np.bincount(p.mem_org[taking_part], minlength=n_orgs)
     rows, cols = np.nonzero(p.mem_role >= VOLUNTEER)
     org = p.mem_org[rows, cols]
-    part = np.where(p.mem_role[rows, cols] == OFFICE, OFFICE_SHARE, 1.0)
+    part = np.where(p.mem_role[rows, cols] == OFFICE, OFFICE_SHARE, 1.0) * p.motivation[rows]
     parts = np.bincount(org, weights=part, minlength=n_orgs)
     return rows, need[org] * part / np.maximum(parts[org], 1e-12)
 

@@ -9,7 +9,8 @@ of. §4.11: people active in one arena also help informally more.
 * Participants of a formal organisation become members (informal groups have no membership).
 * Members (or participants of informal groups) take on unpaid work when asked; being tied to a
   volunteer or office holder of the same organisation triples the chance. Language, time, dugnad
-  literacy and health lower it. Volunteers step back after a while.
+  literacy and health lower it; the person's motivation (``people.motivation``, mean 1) multiplies
+  it. Volunteers step back after a while.
 * Office holders serve a term; a vacancy is filled through the board's own networks and long
   membership (FACTS §4.1, §4.3: offices are filled through self-recruiting networks immigrants are
   seldom part of): with chance ``self_recruitment`` by a member tied to a sitting office holder,
@@ -64,7 +65,7 @@ def promote(model) -> None:
         tie_ok = tie >= 0
         t = np.where(tie_ok, tie, 0)
         same_org_leader = tie_ok & ((p.mem_org[t] == orgs[idx][:, None]) & (p.mem_role[t] >= VOLUNTEER)).any(axis=1)
-        rate = lp.volunteer_rate * np.exp(-s) * np.where(same_org_leader, ASKED_BY_LEADER, 1.0)
+        rate = lp.volunteer_rate * np.exp(-s) * np.where(same_org_leader, ASKED_BY_LEADER, 1.0) * p.motivation[persons[idx]]
         # open recruitment: under-represented members are invited to help organise
         under = p.background[persons[idx]] != MAJORITY
         rate = rate * np.where(under, model.levers.invite[orgs[idx]], 1.0) * model.levers.volunteer_ask[orgs[idx]]

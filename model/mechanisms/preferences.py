@@ -1,11 +1,13 @@
 """Preferences among kinds of activity by age and sex (issue 13, mechanism 2).
 
 FACTS §3 reports the shares of youth in hobby and leisure organisations by sex (Ung i Oslo 2015)
-and that sport dominates youth participation (§7: Saupstad, Fjell). Whether a person takes up an
-offer — the child's family going ahead, an asked adult saying yes, a self-joiner taking in an
-organisation they came across — is multiplied by their liking for its kind: a weight 0–1 by kind
-for girls, boys (under 18), women and men (``preferences`` in the scenario; a scenario that names
-some kinds of a group keeps the defaults for the others). Kinds without a weight (minority
+and that sport dominates youth participation (§7: Saupstad, Fjell). Each of girls, boys (under 18),
+women and men has a liking 0–1 for each kind (``preferences`` in the scenario; a scenario that names
+some kinds of a group keeps the defaults for the others). A child whose parents enrol them chooses between
+two activities the family came across in proportion to these likings
+(:func:`model.mechanisms.youth.choose`), so there the likings set the kind and not how many take
+part. Whether anyone asked or seeking on their own takes up an offer — adults, and youth 13–17 asked
+by friends or seeking from 16 — is multiplied by the liking. Kinds without a weight (minority
 associations, volunteer centres) weigh the group's mean weight, so the weights favour no kind the
 mainstream/minority split would turn into an ethnic difference. The weights are assumptions; each
 sex's weights have the same mean, so the average weight sets no sex gap — how much each sex takes

@@ -14,8 +14,9 @@ asks as well as taking time, younger people volunteer more), kept with a chance 
 with the organisation's openness the asker instead approaches someone in the neighbourhood outside
 their own network (the lever of open recruitment) — anyone in the municipality for the largest
 organisations, which recruit city-wide (``organisations.citywide_size``; FACTS §7). A person with no ties is never asked through
-ties. The asked person says yes with ``accept_base · exp(-barrier score) · liking for the kind``
-(:mod:`model.mechanisms.preferences`), lowered when a majority person asks a minority person.
+ties. The asked person says yes with ``accept_base · exp(-barrier score) · liking for the kind ·
+motivation`` (:mod:`model.mechanisms.preferences`; ``people.motivation``, :mod:`model.mechanisms.hours`),
+lowered when a majority person asks a minority person.
 
 Without being asked, an informed person may also seek an organisation: information comes from ties
 who are active (networks carry information, FACTS §4.2), from the municipality's channels for
@@ -63,7 +64,7 @@ def decide(model, asker: np.ndarray | None, target: np.ndarray, orgs: np.ndarray
     p, rp = model.people, model.params.recruitment
     spent = barriers.current_fees(model)[target]
     s, blocked = barriers.score(model, target, orgs, include_fee_in=spent)
-    prob = rp.accept_base * np.exp(-s) * preferences.weight(model, target, orgs)
+    prob = rp.accept_base * np.exp(-s) * preferences.weight(model, target, orgs) * p.motivation[target]
     if asker is not None:
         cross = (p.background[asker] == MAJORITY) & (p.background[target] != MAJORITY)
         prob = np.where(cross, prob * (1.0 - rp.minority_declines_majority), prob)

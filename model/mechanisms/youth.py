@@ -13,10 +13,11 @@ information reaches the household (:func:`household_information`: the parents' d
 active ties, and any information an intervention adds). Religiously active parents look first, with
 ``religious_arena``, for their own congregation's activity (religious youth groups: the one a
 household adult belongs to, else one of their tradition nearby); otherwise the
-parents come across an activity in the neighbourhood or a city-wide one (or, failing that, any in
-the municipality); one that turns out to be another group's minority association sends them on
-looking once more. They go ahead with the child's liking for the activity's kind
-(:mod:`model.mechanisms.preferences`) times the logistic chance
+family comes across two activities in the neighbourhood or city-wide ones (or, failing that, any in
+the municipality; one that turns out to be another group's minority association sends them on
+looking once more) and the child picks one in proportion to their liking for its kind
+(:mod:`model.mechanisms.preferences`), so liking decides the kind, not whether. They go ahead with
+the logistic chance
 ``BASE_LOGIT + w_parent_active·[a parent is active] + w_parent_literacy·(parents' literacy - 0.5)``,
 and the child joins unless the fee does not fit the household's leisure budget; the barrier score
 (language, health, fee, fit — including sport's misfit for girls of religiously active households,
@@ -81,20 +82,42 @@ def congregation_activity(model, kids: np.ndarray, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def find_activity(model, kids: np.ndarray) -> np.ndarray:
-    """The activity each family comes across (-1: none in the municipality)."""
+def come_across(model, kids: np.ndarray, stream: str) -> np.ndarray:
+    """One activity each family comes across in the neighbourhood or city-wide (failing that, any in
+    the municipality; -1: none at all), drawn from the named stream."""
     p, S, places = model.people, model.streams, model.youth_org_places
     nb, mun, key = p.neighbourhood[kids], p.municipality[kids], p.key[kids]
-    u = S.uniform("youth.which", key)
+    u = S.uniform(stream, key)
     org = places.seen(nb, mun, model.nb_share(nb), u)
     # another group's association is no place for this child: the parents look on once more
     other = org >= 0
     other[other] = (model.orgs.origin[org[other]] >= 0) & ~model.own_group_orgs(kids[other], org[other])
     if other.any():
-        again = S.uniform("youth.which_again", key[other])
+        again = S.uniform(f"{stream}_again", key[other])
         org[other] = places.seen(nb[other], mun[other], model.nb_share(nb[other]), again)
     none = org < 0
     org[none] = weighted_in_group(places.anywhere, model.orgs.size_target, mun[none], u[none])
+    return org
+
+
+def choose(model, kids: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Of two activities on offer (-1: none), the child picks one with chances in proportion to their
+    liking for each kind (:mod:`model.mechanisms.preferences`): liking shapes which kind, not
+    whether — one offer, or two liked not at all, are taken as they come."""
+    like1 = preferences.weight(model, kids, np.maximum(first, 0)) * (first >= 0)
+    like2 = preferences.weight(model, kids, np.maximum(second, 0)) * (second >= 0)
+    total = like1 + like2
+    u = model.streams.uniform("youth.choose", model.people.key[kids])
+    pick2 = np.where(total > 0, u * total >= like1, first < 0)
+    return np.where(pick2, second, first)
+
+
+def find_activity(model, kids: np.ndarray) -> np.ndarray:
+    """The activity each family goes for (-1: none in the municipality): the child's choice of two
+    they come across, or, for religiously active parents, often their own congregation's."""
+    p, S = model.people, model.streams
+    key = p.key[kids]
+    org = choose(model, kids, come_across(model, kids, "youth.which"), come_across(model, kids, "youth.which_second"))
     # religiously active parents look to their own congregation first (religious youth groups)
     rel = barriers.religious_households(model)[p.household[kids]]
     first = rel & S.chance("youth.congregation_first", key, model.params.youth.religious_arena)
@@ -118,8 +141,7 @@ def step(model) -> None:
     org = find_activity(model, kids)
     ok = org >= 0
     kids, org = kids[ok], org[ok]
-    liking = preferences.weight(model, kids, org)
-    go = S.chance("youth.parents_go_ahead", p.key[kids], liking / (1.0 + np.exp(-enrol_logit(model, kids))))
+    go = S.chance("youth.parents_go_ahead", p.key[kids], 1.0 / (1.0 + np.exp(-enrol_logit(model, kids))))
     kids, org = kids[go], org[go]
     spent = barriers.current_fees(model)[kids]
     s, blocked = barriers.score(model, kids, org, include_fee_in=spent, parts=("language", "health", "fee", "fit", "literacy"))

@@ -62,7 +62,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # the burn-in ≤ 1,200; refine ≤ 10,000; refine_seeds ≤ 1,000; refine_persons as persons.
 SETTINGS = {"population": (int, 4, 10_000), "generations": (int, 1, 100), "max_simulations": (int, 1, 10_000_000),
             "min_distance": (float, 0.0, 100.0), "persons": (int, 20, 2_000_000), "months": (int, 1, 1_200),
-            "refine": (int, 1, 10_000), "refine_seeds": (int, 1, 1_000), "refine_persons": (int, 20, 2_000_000)}
+            "refine": (int, 1, 10_000), "refine_seeds": (int, 1, 1_000), "refine_persons": (int, 20, 2_000_000),
+            "prior_share": (float, 0.0, 0.9)}
 _OPS = {"gt": (">", lambda x, b: x > b), "ge": ("≥", lambda x, b: x >= b),
         "lt": ("<", lambda x, b: x < b), "le": ("≤", lambda x, b: x <= b)}
 
@@ -118,10 +119,9 @@ def _field_rule(section: str, field: str):
     return info, ops
 
 
-def _check_range(name: str, rng, path: Path) -> tuple[float, float]:
-    """A parameter range: ``section.field`` names a float scenario parameter; the range is two
-    finite numbers low < high, both inside what the scenario allows for that parameter."""
-    where = f"{path}: parameters.{name}"
+def _float_rule(name: str, where: str, use: str) -> list:
+    """The bounds ([(op, bound), ...]) of ``section.field``, which must name a real-number scenario
+    parameter; ``where`` starts the error message, ``use`` says what the file does with it."""
     section, _, field = name.partition(".")
     found = _field_rule(section, field)
     if found is None:
@@ -129,7 +129,15 @@ def _check_range(name: str, rng, path: Path) -> tuple[float, float]:
     info, ops = found
     if info.annotation is not float:
         kind = getattr(info.annotation, "__name__", str(info.annotation))
-        raise CalibrationError(f"{where}: is of type {kind}; only real-number (float) scenario parameters can be calibrated")
+        raise CalibrationError(f"{where}: is of type {kind}; only real-number (float) scenario parameters can be {use}")
+    return ops
+
+
+def _check_range(name: str, rng, path: Path) -> tuple[float, float]:
+    """A parameter range: ``section.field`` names a float scenario parameter; the range is two
+    finite numbers low < high, both inside what the scenario allows for that parameter."""
+    where = f"{path}: parameters.{name}"
+    ops = _float_rule(name, where, "calibrated")
     if not isinstance(rng, list) or len(rng) != 2 or not all(map(_number, rng)) or not rng[0] < rng[1]:
         raise CalibrationError(f"{where}: must be [low, high], two finite numbers with low < high (got {short(rng)})")
     bad = [x for x in rng if not all(_OPS[op][1](x, b) for op, b in ops)]
@@ -146,14 +154,42 @@ def load_spec(path: str | Path = CALIBRATION_FILE) -> tuple[dict, dict[str, tupl
     :func:`_check_range` allows). Every error names this file and the setting or parameter."""
     path = Path(path)
     data = read_toml_or(path, CalibrationError)
-    other = sorted(set(data) - {"settings", "parameters"})
+    other = sorted(set(data) - {"settings", "parameters", "fixed"})
     if other:
-        raise CalibrationError(f"{path}: unknown key(s) {', '.join(other)}; allowed: [settings], [parameters]")
+        raise CalibrationError(f"{path}: unknown key(s) {', '.join(other)}; allowed: [settings], [parameters], [fixed]")
     settings = _check_settings(_table(data, "settings", path), path)
     params = {name: _check_range(name, rng, path) for name, rng in _table(data, "parameters", path).items()}
     if not params:
         raise CalibrationError(f"{path}: [parameters] is empty")
+    load_fixed(path)   # checked with the rest, so `dugnad check` finds a bad [fixed] too
     return settings, params
+
+
+def load_fixed(path: str | Path = CALIBRATION_FILE) -> dict[str, float]:
+    """The [fixed] table of the calibration file: parameters held at a value while the others are
+    fitted (screened as mattering little for the calibrated targets) and written with the fit. Each
+    names a real-number scenario parameter not also in [parameters], with a value the scenario allows."""
+    path = Path(path)
+    data = read_toml_or(path, CalibrationError)
+    fitted = _table(data, "parameters", path)
+    out = {}
+    for name, v in _table(data, "fixed", path).items():
+        if name in fitted:
+            raise CalibrationError(f"{path}: fixed.{name}: also in [parameters]; a parameter is either fitted or fixed")
+        if not _number(v):
+            raise CalibrationError(f"{path}: fixed.{name}: must be a finite number (got {short(v)})")
+        _check_value(name, float(v), path)
+        out[name] = float(v)
+    return out
+
+
+def _check_value(name: str, v: float, path: Path) -> None:
+    """A fixed value: ``section.field`` names a float scenario parameter and the value is allowed."""
+    where = f"{path}: fixed.{name}"
+    ops = _float_rule(name, where, "fixed here")
+    if not all(_OPS[op][1](v, b) for op, b in ops):
+        allowed = " and ".join(f"{_OPS[op][0]} {b:g}" for op, b in ops)
+        raise CalibrationError(f"{where}: {v:g} is outside what the scenario allows ({allowed})")
 
 
 def overrides_of(point: dict[str, float], persons: int | None, months: int | None = None) -> dict:
@@ -175,15 +211,16 @@ def seed_of(point: dict[str, float]) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) % (2**31 - 1) + 1
 
 
-def evaluate(scenario: str, point: dict, persons: int, seed: int, targets_file: str, months: int | None = None) -> dict:
-    """Run the scenario at ``point`` (burn-in, then ``months`` or the scenario's months) and return
-    every target's value, read at the last month."""
+def evaluate(scenario: str, point: dict, persons: int, seed: int, targets_file: str, months: int | None = None,
+             fixed: dict | None = None) -> dict:
+    """Run the scenario at ``point`` (with the ``fixed`` values; burn-in, then ``months`` or the
+    scenario's months) and return every target's value, read at the last month."""
     from model.model import DugnadModel
     from model.outputs import tables
     from model.scenario import load_scenario
     from model.validation.targets import compute
 
-    sc = load_scenario(scenario, overrides_of(point, persons, months))
+    sc = load_scenario(scenario, overrides_of({**(fixed or {}), **point}, persons, months))
     m = DugnadModel(sc, seed=seed)
     m.run()
     return compute(tables(m), load_targets(targets_file))
@@ -195,12 +232,13 @@ def to_values(unit, params: dict) -> dict:
     return {p: lo + np.asarray(unit[p], float) * (hi - lo) for p, (lo, hi) in params.items()}
 
 
-def simulate(unit, scenario: str, persons: int, months: int, targets_file: str, params: dict) -> dict:
+def simulate(unit, scenario: str, persons: int, months: int, targets_file: str, params: dict,
+             fixed: dict | None = None) -> dict:
     """pyABC's model: one run of the parameter set at position ``unit`` in the ranges (its seed
     from :func:`seed_of`); the targets' values, plus the seed used."""
     point = {p: float(v) for p, v in to_values(dict(unit), params).items()}
     seed = seed_of(point)
-    return {**evaluate(scenario, point, persons, seed, targets_file, months), "seed": seed}
+    return {**evaluate(scenario, point, persons, seed, targets_file, months, fixed), "seed": seed}
 
 
 def distance(values: dict[str, float], targets) -> float:
@@ -266,7 +304,7 @@ def _evaluate_all(jobs: list[tuple[str, int, dict]], scenario: str, settings: di
             return
         evals.mkdir(parents=True, exist_ok=True)
         futs = {cluster.client.submit(evaluate, scenario, pt, persons, seed, targets_file, settings["months"],
-                                      pure=False): (n, seed) for n, seed, pt in todo}
+                                      settings.get("fixed"), pure=False): (n, seed) for n, seed, pt in todo}
         for f in as_completed(futs):
             n, seed = futs[f]
             _write_json(_eval_file(evals, n, seed), {"name": n, "seed": seed, "values": f.result()})
@@ -286,6 +324,36 @@ def _collect(evals: Path, names: list[str], seeds: list[int], targets) -> pd.Dat
     return pd.DataFrame(rows).set_index("name") if rows else pd.DataFrame()
 
 
+def defensive_transition(prior_share: float):
+    """pyABC's multivariate normal kernel mixed with the prior (uniform on the unit cube of range
+    positions): a share ``prior_share`` of the proposals are fresh prior draws. A set's importance
+    weight, prior / proposal density, is then at most 1 / prior_share times the smallest, so a few sets
+    cannot take all the weight as they do with the kernel alone when 40 sets spread over many
+    parameters (defensive importance sampling, Hesterberg 1995; session 15: effective sample size 1.4
+    of 40 in 16 dimensions)."""
+    import pyabc
+
+    class DefensiveTransition(pyabc.MultivariateNormalTransition):
+        def rvs_single(self):
+            if np.random.uniform() < prior_share:
+                return pyabc.Parameter({k: float(np.random.uniform()) for k in self.X.columns})
+            return super().rvs_single()
+
+        def rvs(self, size: int | None = None):
+            if size is None:
+                return self.rvs_single()
+            return pd.DataFrame([dict(self.rvs_single()) for _ in range(size)])
+
+        def pdf(self, x):
+            kernel = super().pdf(x)
+            arr = (np.array([x[k] for k in self.X.columns], float) if isinstance(x, pyabc.Parameter | pd.Series)
+                   else x[self.X.columns].to_numpy(float))
+            inside = np.all((arr >= 0) & (arr <= 1), axis=-1)
+            return prior_share * inside + (1 - prior_share) * kernel
+
+    return DefensiveTransition()
+
+
 def _run_abc(scenario: str, settings: dict, params: dict, out: Path, targets_file: str, cluster: _Cluster,
              progress: bool):
     """Run (or continue) the ABC-SMC in ``out/abc.db`` until a stopping rule holds; returns pyABC's
@@ -303,12 +371,14 @@ def _run_abc(scenario: str, settings: dict, params: dict, out: Path, targets_fil
     logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
     prior = pyabc.Distribution(**{p: pyabc.RV("uniform", 0.0, 1.0) for p in params})   # positions in the ranges
     model = partial(simulate, scenario=str(scenario), persons=settings["persons"], months=settings["months"], params=params,
+                    fixed=settings.get("fixed"),
                     targets_file=targets_file)
     # a new calibration's first generation is the prior sample itself (threshold inf, no extra
     # calibration sample); a continued one takes the median distance of its last stored generation
     eps = pyabc.MedianEpsilon(initial_epsilon="from_sample" if db.exists() else np.inf)
     abc = pyabc.ABCSMC(model, prior, partial(abc_distance, targets_file=targets_file),
                        population_size=settings["population"], eps=eps,
+                       transitions=defensive_transition(settings["prior_share"]),
                        sampler=pyabc.sampler.DaskDistributedSampler(cluster.client, batch_size=1))
     history = abc.load(url, 1) if db.exists() else abc.new(url, {t.id: t.value for t in _targets(targets_file)})
     with warnings.catch_warnings():   # pyABC compares the first threshold (inf) with the next: inf - inf
@@ -398,6 +468,7 @@ def calibrate(scenario: str, out: Path, write: Path, workers: int | None = None,
     """Fit (or resume fitting) ``scenario``'s parameters; writes the fitted point to ``write`` and
     the working files and ``summary.json`` to ``out``; returns the summary."""
     settings, params = load_spec(spec_file)
+    settings["fixed"] = load_fixed(spec_file)
     for k, v in (("population", population), ("generations", generations), ("persons", persons)):
         if v is not None:
             settings[k] = int(v)
@@ -411,8 +482,8 @@ def calibrate(scenario: str, out: Path, write: Path, workers: int | None = None,
         refined = _refine(final, params, scenario, settings, out / "evals", targets_file, cluster, progress)
     fitted_i = int(refined["particle"].iloc[0])
     summary = {
-        "method": "ABC-SMC (pyABC, Dask sampler; adaptive median threshold), the closest sets of the final generation "
-                  "refined with more seeds at refine_persons persons",
+        "method": "ABC-SMC (pyABC, Dask sampler; adaptive median threshold; kernel mixed with the priors, prior_share), "
+                  "the closest sets of the final generation refined with more seeds at refine_persons persons",
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "scenario": str(scenario), "settings": settings, "workers": workers,
         "fitted_sample": fitted_i, "fitted": {p: float(final.loc[fitted_i, p]) for p in params},
@@ -425,7 +496,7 @@ def calibrate(scenario: str, out: Path, write: Path, workers: int | None = None,
     final.to_csv(out / "posterior.csv", index_label="particle")
     refined.to_csv(out / "refined.csv")
     _write_json(out / "summary.json", summary)
-    write_calibrated(write, summary["fitted"], summary)
+    write_calibrated(write, {**settings["fixed"], **summary["fitted"]}, summary)
     return summary
 
 
@@ -466,12 +537,14 @@ def _claim(out: Path, settings: dict, params: dict, scenario: str) -> None:
     and the refinement may change between runs (e.g. more generations continue a finished one)."""
     (out / "evals").mkdir(parents=True, exist_ok=True)
     problem = {k: settings[k] for k in ("persons", "months", "population")} | {"space": "unit"}
+    if settings.get("fixed"):
+        problem["fixed"] = settings["fixed"]
     key = hashlib.sha256(json.dumps([problem, params, str(scenario)], sort_keys=True).encode()).hexdigest()[:16]
     key_file = out / "settings.json"
     if key_file.exists():
         if json.loads(key_file.read_text()).get("key") != key:
-            raise CalibrationError(f"{out}: holds a calibration of another scenario, parameters, persons, months or "
-                                   f"population ({key_file}); choose another --out or delete the folder to start afresh")
+            raise CalibrationError(f"{out}: holds a calibration of another scenario, parameters, fixed values, persons, "
+                                   f"months or population ({key_file}); choose another --out or delete the folder to start afresh")
     else:
         _write_json(key_file, {"key": key, "problem": problem, "parameters": params, "scenario": str(scenario)})
 
@@ -489,6 +562,8 @@ def write_calibrated(path: Path, fitted: dict, summary: dict) -> None:
         f"# Distance (RMS of scaled misses over the calibrated targets): {summary['distance_fitted']:.3f} over "
         f"{summary['settings']['refine_seeds']} seeds at {summary['settings']['refine_persons']:,} persons; {summary['simulations']} runs in {len(summary['generations'])} generations.",
         "# Posterior ranges (5th–95th percentile of the final generation, weighted) are in docs/VALIDATION.md.",
+        *([f"# Held fixed, not fitted ([fixed] in model/data/calibration.toml): {', '.join(sorted(summary['settings']['fixed']))}."]
+          if summary["settings"].get("fixed") else []),
         'name = "calibrated"',
         "",
     ]
