@@ -163,7 +163,7 @@ def test_validate_rejects_bad_input_before_running(tmp_path, capsys):
 
 
 def tiny_spec(tmp_path, generations: int = 1, held: float = 0.7) -> Path:
-    f = tmp_path / "cal.toml"
+    f = tmp_path / f"cal_{generations}_{held}.toml"
     f.write_text(f"[settings]\npopulation = 4\ngenerations = {generations}\nmax_simulations = 50\nmin_distance = 0\n"
                  "persons = 300\nmonths = 2\nrefine = 2\nrefine_seeds = 1\nrefine_persons = 250\nprior_share = 0.3\n[parameters]\n"
                  "\"recruitment.ask_rate\" = [0.1, 0.3]\n\"ladder.volunteer_rate\" = [0.02, 0.05]\n"
