@@ -161,7 +161,7 @@ def load_spec(path: str | Path = CALIBRATION_FILE) -> tuple[dict, dict[str, tupl
     params = {name: _check_range(name, rng, path) for name, rng in _table(data, "parameters", path).items()}
     if not params:
         raise CalibrationError(f"{path}: [parameters] is empty")
-    load_fixed(path)   # checked with the rest, so `dugnad check` finds a bad [fixed] too
+    _fixed_of(data, path)   # checked with the rest, so `dugnad check` finds a bad [fixed] too
     return settings, params
 
 
@@ -170,7 +170,11 @@ def load_fixed(path: str | Path = CALIBRATION_FILE) -> dict[str, float]:
     fitted (screened as mattering little for the calibrated targets) and written with the fit. Each
     names a real-number scenario parameter not also in [parameters], with a value the scenario allows."""
     path = Path(path)
-    data = read_toml_or(path, CalibrationError)
+    return _fixed_of(read_toml_or(path, CalibrationError), path)
+
+
+def _fixed_of(data: dict, path: Path) -> dict[str, float]:
+    """The checked [fixed] table of the calibration file's parsed ``data`` (:func:`load_fixed`)."""
     fitted = _table(data, "parameters", path)
     out = {}
     for name, v in _table(data, "fixed", path).items():
