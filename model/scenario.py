@@ -144,6 +144,7 @@ class MembershipParams(Section):
     newcomer_years: float = P(3.0, "assumption", "residence years below which leaving is more likely (short residence, FACTS §4.2; no threshold given)", ge=0, le=80)
     newcomer_leave_multiplier: float = P(1.8, "assumption", "leaving multiplier for newcomers", ge=1, le=20)
     max_memberships: int = P(4, "assumption", "organisations one person can be in at a time", ge=1, le=12)
+    busy_decline: float = P(0.0, "free", "share by which each organisation a person already takes part in lowers their chance of saying yes to one more (time and commitment go to the ones they have: FACTS §4.2 lack of time, §4.3 commitment over time; the share is not measured)", ge=0, lt=1)
 
 
 class LadderParams(Section):

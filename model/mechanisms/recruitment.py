@@ -65,6 +65,7 @@ def decide(model, asker: np.ndarray | None, target: np.ndarray, orgs: np.ndarray
     spent = barriers.current_fees(model)[target]
     s, blocked = barriers.score(model, target, orgs, include_fee_in=spent)
     prob = rp.accept_base * np.exp(-s) * preferences.weight(model, target, orgs) * p.motivation[target]
+    prob = prob * (1.0 - model.params.membership.busy_decline) ** (p.mem_role[target] > 0).sum(axis=1)
     if asker is not None:
         cross = (p.background[asker] == MAJORITY) & (p.background[target] != MAJORITY)
         prob = np.where(cross, prob * (1.0 - rp.minority_declines_majority), prob)
