@@ -17,6 +17,7 @@ import pandas as pd
 from model.state import (
     DESCENDANT,
     FEMALE,
+    HOBBY_KINDS,
     IMMIGRANT,
     KINDS,
     MAJORITY,
@@ -49,7 +50,7 @@ INDICATORS = {
     "youth_participation": "share of 13–19-year-olds active in ≥1 organisation",
     "youth_boys": "same, boys",
     "youth_girls": "same, girls",
-    "youth_hobby": "share of 13–19-year-olds in a culture/hobby organisation",
+    "youth_hobby": "share of 13–19-year-olds in a hobby or leisure organisation (culture/hobby or youth club)",
     "children_participation": "share of 6–12-year-olds in an organised activity",
     "immigrant_share_members": "immigrant-background share of members (all group only)",
     "immigrant_share_volunteers": "immigrant-background share of current volunteers (all group only)",
@@ -86,7 +87,7 @@ def snapshot(model) -> list[dict]:
     volunteer = (p.last_volunteer != NEVER) & (month - p.last_volunteer < 12)
     helped = (p.last_help != NEVER) & (month - p.last_help < 12)
     asked = (p.last_asked != NEVER) & (month - p.last_asked < 12)
-    culture = ((p.mem_role > 0) & (model.orgs.kind[np.maximum(p.mem_org, 0)] == KINDS.index("culture"))).any(axis=1)
+    culture = ((p.mem_role > 0) & np.isin(model.orgs.kind[np.maximum(p.mem_org, 0)], [KINDS.index(k) for k in HOBBY_KINDS])).any(axis=1)
     bond, bridge = model.tie_counts()
     girl = p.sex == FEMALE
     rows = []

@@ -257,8 +257,10 @@ class DugnadModel(mesa.Model):
         founded (:mod:`model.mechanisms.organisations`)."""
         o = self.orgs
         self.org_places = Places(o, o.active, len(self.nb_municipality), self.n_municipalities)
-        self.youth_org_places = Places(o, o.active & (o.age_profile != ADULTS_ONLY), len(self.nb_municipality),
+        club = o.kind == KINDS.index("youth_club")   # youth look in on their own, parents enrol in the rest
+        self.youth_org_places = Places(o, o.active & (o.age_profile != ADULTS_ONLY) & ~club, len(self.nb_municipality),
                                           self.n_municipalities)
+        self.youth_club_places = Places(o, o.active & club, len(self.nb_municipality), self.n_municipalities)
         self.minority_orgs: dict[tuple[int, int], list[int]] = {}
         for i in np.flatnonzero((o.origin >= 0) & o.active):
             self.minority_orgs.setdefault((int(o.municipality[i]), int(o.origin[i])), []).append(int(i))

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from model.roster import groups
-from model.state import ADULTS_ONLY, ALL_AGES, CHILDREN, KINDS, MAJORITY, OFFICE, TRADITIONS, Orgs, People
+from model.state import ADULTS_ONLY, ALL_AGES, CHILDREN, KINDS, MAJORITY, OFFICE, TRADITIONS, YOUTH_CLUB_AGES, Orgs, People
 from model.streams import derive
 
 if TYPE_CHECKING:
@@ -68,8 +68,9 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
                n_municipalities: int, rng, persons_per_org: np.ndarray | None = None) -> Orgs:
     """The organisation landscape of FACTS §6: about one per ``persons_per_organisation`` inhabitants;
     minority organisations per origin group present, congregations per tradition, the rest sport,
-    culture and humanitarian by ``kind_shares``, and volunteer centres by population served
-    (:func:`volunteer_centres`, in the most populous neighbourhoods of each municipality)."""
+    culture and humanitarian by ``kind_shares``, volunteer centres by population served
+    (:func:`volunteer_centres`, in the most populous neighbourhoods of each municipality) and youth
+    clubs by the youth they serve (:func:`youth_clubs_wanted`; none unless ``youth_per_youth_club``)."""
     kinds = kinds.set_index("kind")
     op = sc.organisations
     n = len(p)
@@ -135,6 +136,9 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
     for m in range(n_municipalities):  # volunteer centres by population served, at least one per municipality
         in_m = nb_municipality == m
         add("volunteer_centre", nb_pop[in_m].sum() / op.persons_per_volunteer_centre, np.where(in_m, nb_pop, 0.0))
+    teens = youth_clubs_wanted(op, p, nb_municipality, n_municipalities)
+    for m in np.flatnonzero(teens.sum(axis=1) > 0):  # youth clubs by the youth they serve (FACTS §3, §7)
+        add("youth_club", teens[m].sum() / op.youth_per_youth_club, teens[m])
     in_municipalities(rows, where, nb_municipality, n_municipalities, rng)
     traits = landscape_traits(op, kinds, rows, rng)
     in_neighbourhoods(rows, traits, where, nb_municipality, rng)
@@ -248,13 +252,13 @@ def profile_shares(k: pd.Series) -> np.ndarray:
 
 
 def informal_share(op, kind: str, minority: bool) -> float:
-    if kind in ("volunteer_centre", "religious") and not minority:
+    if kind in ("volunteer_centre", "youth_club", "religious") and not minority:
         return 0.0
     return op.informal_share_minority if minority else op.informal_share_majority
 
 
 def linked_share(op, kind: str, minority: bool) -> float:
-    if kind == "volunteer_centre":
+    if kind in ("volunteer_centre", "youth_club"):   # run or funded by the municipality
         return 1.0
     return op.linked_share_minority if minority else op.linked_share_majority
 
@@ -294,6 +298,17 @@ def volunteer_centres(op, inhabitants: float) -> int:
     """Volunteer centres of a municipality: one per ``persons_per_volunteer_centre`` inhabitants,
     at least one (about 480 centres for 5.5 million inhabitants, FACTS §1)."""
     return max(1, round(inhabitants / op.persons_per_volunteer_centre))
+
+
+def youth_clubs_wanted(op, p: People, nb_municipality: np.ndarray, n_municipalities: int) -> np.ndarray:
+    """Youth 13–17 per (municipality, neighbourhood) that youth clubs serve: all zero when
+    ``youth_per_youth_club`` is 0 (no youth clubs)."""
+    out = np.zeros((n_municipalities, len(nb_municipality)))
+    if op.youth_per_youth_club > 0:
+        teen = (p.age >= YOUTH_CLUB_AGES[0]) & (p.age < YOUTH_CLUB_AGES[1])
+        nb = np.bincount(p.neighbourhood[teen], minlength=len(nb_municipality)).astype(float)
+        out[nb_municipality, np.arange(len(nb_municipality))] = nb
+    return out
 
 
 def size_target(op, mean_size: float, quantile: float, n: int) -> float:

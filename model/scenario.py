@@ -104,6 +104,7 @@ class OrganisationParams(Section):
     size_scale: float = P(1.0, "assumption", "multiplier on every kind's mean_size (model/data/organisation_kinds.csv): the landscape's capacity for members. FACTS §6 gives the count (one organisation per 50–55 inhabitants) and that most have a few dozen members, not how many memberships they hold in all; calibrated (model/data/calibration.toml)", gt=0, le=100)
     size_dispersion: float = P(1.3, "assumption", "spread (log-sd) of an organisation's typical size around its kind's mean_size: lognormal, so most organisations are small (a few dozen) and a few large (FACTS §6)", ge=0, le=3)
     citywide_size: float = P(150.0, "assumption", "organisations whose typical size is at least this many recruit across their municipality — asking anyone there and seen by people from every neighbourhood, in proportion to its population — rather than in their neighbourhood (FACTS §7: people take part mostly near home; a few large clubs, congregations and humanitarian organisations draw from the whole city). With the default sizes about 5% of organisations", ge=1, le=1_000_000)
+    youth_per_youth_club: float = P(0.0, "assumption", "youth 13–17 per youth club (fritidsklubb: an open, free leisure arena run by the municipality or voluntary groups) in a municipality, at least one where there are youth; 0: no youth clubs. Youth clubs are key youth arenas in the local studies and youth with parents from Africa use them more (FACTS §3, §7); the count is not in FACTS", ge=0, le=1_000_000)
     persons_per_volunteer_centre: float = P(11_000.0, "assumption", "inhabitants per volunteer centre in a municipality, at least one each (of the order of the roughly 480 centres for 5.4 million inhabitants; the count is not in FACTS and not checked here)", ge=100, le=10_000_000)
     minority_min_group: int = P(30, "assumption", "immigrants of an origin group (in the country at the start, in a municipality when founding) below which the group has no organisation of its own (see pool_small_groups)", ge=1, le=1_000_000)
     minority_min_share: float = P(0.5, "assumption", "with pool_small_groups: the share of one association's worth of immigrant-background persons (minority_per_immigrants) an origin group needs in a municipality for associations of its own (and at least minority_min_group); smaller groups belong with the pooled multicultural ones. A fixed count alone gave every group of 30 its own association, so a 5,000-person run had twice the associations per immigrant of a 20,000-person one (docs/demography.md, Size)", ge=0, le=100)
@@ -226,6 +227,7 @@ class YouthParams(Section):
     w_parent_literacy: float = P(1.0, "assumption", "log-odds gain per unit of parents' dugnad literacy", ge=0, le=20)
     religious_arena: float = P(0.3, "assumption", "chance that religiously active parents look first for their own congregation's children's and youth activity (FACTS §3: youth with parents from Africa take part more in religious groups; the size is not measured)", ge=0, le=1)
     misfit_religious_girls: float = P(1.0, "assumption", "misfit of sport for girls under 18 of religiously active households, half of it for culture and humanitarian activities, added to the fit barrier (FACTS §3: gender gaps are larger among minority youth, largest in sport; the channel, religious norms about mixed activities and dress, and its size are assumptions)", ge=0, le=20)
+    drop_in_rate: float = P(0.05, "assumption", "monthly chance a youth 13–17 looks in at a youth club near home on their own — youth clubs are open, free and need no parents' go-ahead (FACTS §3, §7); only where there are youth clubs (organisations.youth_per_youth_club); the rate is not measured", ge=0, le=1)
     start_age: int = P(6, "data", "first age of organised children's activities (the leisure card is for children 6–17, FACTS §5)", ge=0, le=17)
 
 
@@ -293,6 +295,8 @@ def _validate_maps(s: Scenario) -> list[tuple[tuple, str, Any]]:
             out.append((("organisations", "kind_shares", k), "unknown or not share-set organisation kind; allowed: sport, culture, religious, humanitarian", v))
         elif v < 0:
             out.append((("organisations", "kind_shares", k), "must be ≥ 0", v))
+    if 0 < s.organisations.youth_per_youth_club < 50:
+        out.append((("organisations", "youth_per_youth_club"), "0 (no youth clubs) or at least 50 youth per club", s.organisations.youth_per_youth_club))
     if ks and sum(max(0.0, v) for v in ks.values()) <= 0:
         out.append((("organisations", "kind_shares"), "shares must not all be zero", ks))
     for group in PreferenceParams.model_fields:

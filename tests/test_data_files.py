@@ -216,9 +216,9 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.80]'
     ("min_distance = 0.1", "min_distance = nan", ["settings.min_distance", "a number from 0 to 100", "nan"]),
     ("min_distance = 0.1", "min_distance = inf", ["settings.min_distance", "a number from 0 to 100", "inf"]),
     ("refine = 6", "refine = 2.5", ["settings.refine", "whole number from 1 to 10,000", "2.5"]),
-    ("refine_seeds = 4", "refine_seeds = 0", ["settings.refine_seeds", "whole number from 1 to 1,000"]),
-    ("refine_seeds = 4\n", "refine_seeds = 4\nworkers = 2\n", ["settings.workers", "unknown setting", "allowed: population"]),
-    ("refine_seeds = 4\n", "", ["settings.refine_seeds", "missing"]),
+    ("refine_seeds = 8", "refine_seeds = 0", ["settings.refine_seeds", "whole number from 1 to 1,000"]),
+    ("refine_seeds = 8 ", "refine_seeds = 8\nworkers = 2\n", ["settings.workers", "unknown setting", "allowed: population"]),
+    ("refine_seeds = 8 ", "# ", ["settings.refine_seeds", "missing"]),
     ("refine_persons = 20000", "refine_persons = 19", ["settings.refine_persons", "from 20 to 2,000,000", "19"]),
     ("refine_persons = 20000", "refine_persons = 20000.5", ["settings.refine_persons", "whole number", "20000.5"]),
     ("refine_persons = 20000", "", ["settings.refine_persons", "missing"]),
@@ -239,7 +239,7 @@ ASK = '"recruitment.ask_rate" = [0.10, 0.80]'
     (ASK, '"population.persons" = [100, 200]', ["parameters.population.persons", "type int", "float"]),
     (ASK, '"ties.meet_rate" = [0.1, 0.2]', ["parameters.ties.meet_rate", "type dict", "float"]),
     (ASK, '"seed" = [1, 2]', ["parameters.seed", "not a scenario parameter"]),
-    ("refine_seeds = 4", 'refine_seeds = 4"', ["cannot read", "not valid TOML", "line "]),
+    ("refine_seeds = 8", 'refine_seeds = 8"', ["cannot read", "not valid TOML", "line "]),
 ])
 def test_bad_calibration_spec(tmp_path, old, new, words):
     expect(CalibrationError, load_spec, broken(tmp_path, CALIBRATION_FILE, old, new), *words)

@@ -153,3 +153,29 @@ def test_motivation_multiplies_saying_yes():
             m.streams.month = month
             counts[motivation] += int(recruitment.decide(m, None, np.array([target]), np.array([org]))[0])
     assert counts[0.0] == 0 and counts[1.0] < counts[2.0]
+
+
+def test_each_activity_one_has_lowers_yes_to_one_more():
+    """membership.busy_decline: time and commitment go to the organisations one is already in
+    (FACTS §4.2, §4.3): with 0.5, two activities quarter the chance; with 0, they change nothing."""
+    counts = {}
+    for decline in (0.0, 0.5):
+        m = blank_model(600, recruitment={"accept_base": 0.8}, membership={"busy_decline": decline})
+        org = adult_org(m)
+        p, o = m.people, m.orgs
+        target = adults_of(m, MAJORITY, 1)[0]
+        p.leisure_budget[target] = 1e6
+        others = [int(i) for i in np.flatnonzero((o.tradition < 0) & ~o.minority & (o.age_profile != 1))
+                  if i != org][:2]
+        for held in (0, 2):
+            if held:
+                for other in others:
+                    put(m, target, other, MEMBER)
+            n = 0
+            for month in range(300):   # the answer to one organisation is one draw a month
+                m.streams.month = month
+                n += int(recruitment.decide(m, None, np.array([target]), np.array([org]))[0])
+            counts[decline, held] = n
+    assert counts[0.0, 0] == counts[0.0, 2]              # same draws, same answers: no decline
+    assert counts[0.5, 0] == counts[0.0, 0]
+    assert 0.15 < counts[0.5, 2] / counts[0.5, 0] < 0.35  # about a quarter

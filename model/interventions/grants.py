@@ -45,7 +45,7 @@ from model.interventions.base import Intervention
 from model.schema import CAPACITY, NOK, Efficiency, InterventionParams, P, Target
 from model.state import KINDS, OFFICE
 
-DEFAULT_EFFICIENCY = {"sport": 1.0, "culture": 0.8, "religious": 0.7, "humanitarian": 0.8, "minority": 0.6, "volunteer_centre": 0.8}
+DEFAULT_EFFICIENCY = {"sport": 1.0, "culture": 0.8, "religious": 0.7, "humanitarian": 0.8, "minority": 0.6, "volunteer_centre": 0.8, "youth_club": 0.8}
 
 
 class Params(InterventionParams):

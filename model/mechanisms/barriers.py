@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.state import CHILDREN, FEMALE, KINDS, MAJORITY
+from model.state import CHILDREN, FEMALE, KINDS, MAJORITY, YOUTH_CLUB_AGES
 
 SPORT = KINDS.index("sport")
+YOUTH_CLUB = KINDS.index("youth_club")
 CARE_AGE = 6   # children below school age need care at home (assumption: school starts at 6)
-SECULAR = [KINDS.index(k) for k in ("sport", "culture", "humanitarian")]
+SECULAR = [KINDS.index(k) for k in ("sport", "culture", "humanitarian", "youth_club")]
 
 
 def fee(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
@@ -149,12 +150,14 @@ def carers(model) -> np.ndarray:
 def age_fits(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
     """Who can take part where: adults in adult and all-age organisations, and in children's
     activities only as parents; youth 13–17 in children's and all-age activities; children
-    under 13 only through their parents (``mechanisms.youth``)."""
+    under 13 only through their parents (``mechanisms.youth``). Youth clubs take youth 13–17
+    only (their adult leaders hold its offices)."""
     p, o = model.people, model.orgs
     age = p.age[persons]
     prof = o.age_profile[orgs]
     adult = age >= 18
-    youth = (age >= 13) & ~adult
+    youth = (age >= YOUTH_CLUB_AGES[0]) & ~adult
     is_child_org = prof == CHILDREN
-    return ((adult & (~is_child_org | model.has_school_child[p.household[persons]]))
+    club = o.kind[orgs] == YOUTH_CLUB
+    return ((adult & ~club & (~is_child_org | model.has_school_child[p.household[persons]]))
             | (youth & (prof != 0)))

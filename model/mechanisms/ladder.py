@@ -131,7 +131,7 @@ def standing_years(model, persons: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.clip((months + 1) / 12.0, 0.0, LONG_STANDING_YEARS)   # this month counts: never zero
 
 
-SECULAR_KINDS = tuple(KINDS.index(k) for k in ("sport", "culture", "humanitarian", "volunteer_centre"))
+SECULAR_KINDS = tuple(KINDS.index(k) for k in ("sport", "culture", "humanitarian", "volunteer_centre", "youth_club"))
 
 
 def record_volunteering(model) -> None:

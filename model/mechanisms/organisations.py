@@ -11,7 +11,7 @@ organisations by and for an origin group, often informal.
   ``fold_months`` thin months in a row it folds: its row stays in ``model.orgs`` with
   ``active`` false (inert: nobody can find, join or be asked into it, it has no linking tie and no
   partnerships), and those still in it lose that membership. Congregations (carried by their
-  church) and volunteer centres (carried by the municipality) do not fold.
+  church), volunteer centres and youth clubs (carried by the municipality) do not fold.
 * **Founding.** Each month, per municipality, the gap between the landscape's density and the
   organisations there is filled by chance ``found_rate`` per missing organisation:
 
@@ -28,7 +28,9 @@ organisations by and for an origin group, often informal.
     lives. With ``pool_small_groups``, groups under half an association's worth there
     (:func:`model.organisations.own_association_min`) count with the pooled group "Other" (in
     effect multicultural; :func:`model.organisations.association_groups`);
-  - volunteer centres: one per ``persons_per_volunteer_centre`` inhabitants (at least one).
+  - volunteer centres: one per ``persons_per_volunteer_centre`` inhabitants (at least one);
+  - youth clubs: one per ``youth_per_youth_club`` youth 13–17 (at least one where there are youth;
+    none when it is 0), where the youth live.
 
   A new organisation is drawn from its kind's profile like those at the start
   (:func:`model.organisations.found`), with its founding board, and appended to the table (ids are
@@ -42,13 +44,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.organisations import PROFILES, found, volunteer_centres
+from model.organisations import PROFILES, found, volunteer_centres, youth_clubs_wanted
 from model.state import CHILDREN, KINDS, MAJORITY, NONE
 
 FOLDING_KINDS = np.array([KINDS.index(k) for k in ("sport", "culture", "humanitarian", "minority")])
 DENSITY_KINDS = ("sport", "culture", "humanitarian")
 MINORITY = KINDS.index("minority")
 VOLUNTEER_CENTRE = KINDS.index("volunteer_centre")
+YOUTH_CLUB = KINDS.index("youth_club")
 SLOT_SPAN = 1 << 20  # a new organisation's key part: its gap's index × SLOT_SPAN + its slot there
 
 
@@ -158,6 +161,7 @@ def found_missing(model) -> np.ndarray:
     for m, j in zip(*_draws(model, name, (want - have).astype(float))):
         new.append(found(model, "volunteer_centre", np.array([_pick_nb(model, name, nb_pop, m, m, j)]), slots=np.array([j]),
                          capacity=np.array([_mean_size(model, "volunteer_centre") * mun_pop[m] / op.persons_per_volunteer_centre])))
+    new.extend(missing_youth_clubs(model))
     # minority organisations by (municipality, origin group)
     n_orig = len(model.origins)
     imm = np.flatnonzero((p.background != MAJORITY) & (p.origin > 0))
@@ -173,6 +177,23 @@ def found_missing(model) -> np.ndarray:
                          origin=g, minority=True, slots=np.array([j]),
                          capacity=np.array([_mean_size(model, "minority") * cnt[key] / op.minority_per_immigrants])))
     return np.concatenate(new) if new else np.empty(0, np.int64)
+
+
+def missing_youth_clubs(model) -> list[np.ndarray]:
+    """New youth clubs where a municipality's youth 13–17 have outgrown its clubs: one per
+    ``youth_per_youth_club`` of them, at least one where there are youth (none when that is 0), in a
+    neighbourhood drawn by where the youth live."""
+    op, o = model.params.organisations, model.orgs
+    teens = youth_clubs_wanted(op, model.people, model.nb_municipality, model.n_municipalities)
+    youth = teens.sum(axis=1)
+    if not youth.any():
+        return []
+    want = np.where(youth > 0, np.maximum(1.0, np.round(youth / op.youth_per_youth_club)), 0.0)
+    have = np.bincount(o.municipality[o.active & (o.kind == YOUTH_CLUB)], minlength=model.n_municipalities)
+    name = "organisations.found_youth_club"
+    return [found(model, "youth_club", np.array([_pick_nb(model, name, teens[m], m, m, j)]), slots=np.array([j]),
+                  capacity=np.array([_mean_size(model, "youth_club") * youth[m] / op.youth_per_youth_club]))
+            for m, j in zip(*_draws(model, name, want - have))]
 
 
 def step(model) -> None:

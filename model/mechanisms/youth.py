@@ -25,6 +25,11 @@ and the child joins unless the fee does not fit the household's leisure budget; 
 parent joins the same organisation as a member with ``PARENT_PULL``, if they may
 (:func:`model.mechanisms.recruitment.eligible`: e.g. not into a second congregation). Leaving is in
 :mod:`model.mechanisms.membership`.
+
+Youth clubs (fritidsklubber, FACTS §3, §7: open arenas, key for youth in the local studies and used
+more by youth with parents from Africa) are not what parents enrol a child in: youth 13–17 look in on
+their own (:func:`drop_in`), free and without the parents' go-ahead, so the arena does not depend on
+the family's economy or knowledge of organised life.
 """
 
 from __future__ import annotations
@@ -33,18 +38,20 @@ import numpy as np
 
 from model.mechanisms import barriers, preferences
 from model.mechanisms.membership import join
-from model.mechanisms.recruitment import eligible, information, wants_members
+from model.mechanisms.recruitment import decide, eligible, information, wants_members
 from model.roster import weighted_in_group
-from model.state import ADULTS_ONLY, MEMBER, PARTICIPANT
+from model.state import ADULTS_ONLY, KINDS, MEMBER, PARTICIPANT, YOUTH_CLUB_AGES
 
 PARENT_PULL = 0.2   # chance a parent joins with the child (assumption; FACTS §4.10)
 BASE_LOGIT = 0.5    # parents' inclination to enrol when no factor speaks against (assumption)
 
 
 def in_activity(model) -> np.ndarray:
-    p = model.people
+    """Children in a children's or all-age activity their parents enrolled them in (a youth club,
+    where youth go on their own, does not count)."""
+    p, o = model.people, model.orgs
     org = np.maximum(p.mem_org, 0)
-    return ((p.mem_role > 0) & (model.orgs.age_profile[org] != ADULTS_ONLY)).any(axis=1)
+    return ((p.mem_role > 0) & (o.age_profile[org] != ADULTS_ONLY) & (o.kind[org] != KINDS.index("youth_club"))).any(axis=1)
 
 
 def enrol_logit(model, children: np.ndarray) -> np.ndarray:
@@ -127,7 +134,31 @@ def find_activity(model, kids: np.ndarray) -> np.ndarray:
     return org
 
 
+def drop_in(model) -> None:
+    """Youth 13–17 look in at a youth club near home on their own (FACTS §3, §7: youth clubs are
+    open arenas, free and without the parents' go-ahead): with ``drop_in_rate`` a month, at one seen
+    from their neighbourhood (:class:`model.roster.Places`). They stay as the asked do — yes with
+    :func:`model.mechanisms.recruitment.decide` (barriers, liking, motivation and the activities
+    they already have) — and the club takes them in up to its typical size."""
+    o = model.orgs
+    if not (o.active & (o.kind == KINDS.index("youth_club"))).any():
+        return
+    p, S = model.people, model.streams
+    teens = np.flatnonzero((p.age >= YOUTH_CLUB_AGES[0]) & (p.age < YOUTH_CLUB_AGES[1]) & (p.mem_org < 0).any(axis=1))
+    teens = teens[S.chance("youth.drop_in", p.key[teens], model.params.youth.drop_in_rate)]
+    nb = p.neighbourhood[teens]
+    club = model.youth_club_places.seen(nb, p.municipality[teens], model.nb_share(nb),
+                                        S.uniform("youth.which_club", p.key[teens]))
+    ok = club >= 0
+    ok[ok] = eligible(model, teens[ok], club[ok])
+    teens, club = teens[ok], club[ok]
+    taken = S.chance("youth.club_takes_in", p.key[teens], wants_members(model, model.roster())[club], o.key[club])
+    yes = decide(model, None, teens, club) & taken
+    join(model, teens[yes], club[yes], PARTICIPANT)
+
+
 def step(model) -> None:
+    drop_in(model)
     p, yp, S = model.people, model.params.youth, model.streams
     adult = p.age >= 18
     active = (p.mem_role > 0).any(axis=1)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from model.errors import DugnadError
 from model.safe_io import is_finite_number, read_toml_or, short
+from model.state import HOBBY_KINDS
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "targets.toml"
 KINDS = ("value", "max", "min", "sign")
@@ -248,9 +249,10 @@ def youth_majority_boys_minus_girls(t) -> float:
 
 
 def _in_culture(t) -> pd.Series:
-    """Per person: active in a culture (hobby and leisure) organisation."""
+    """Per person: active in a hobby or leisure organisation — a culture/hobby organisation or a
+    youth club (:data:`model.state.HOBBY_KINDS`)."""
     m, o = t["memberships"], t["organisations"]
-    culture = set(o.loc[o["kind"] == "culture", "org_id"])
+    culture = set(o.loc[o["kind"].isin(HOBBY_KINDS), "org_id"])
     ids = set(m.loc[m["org_id"].isin(culture), "person_id"])
     return t["persons"]["person_id"].isin(ids)
 
