@@ -44,6 +44,10 @@ DICT_RULES = {
     ("Params", "efficiency"): f"keys: {', '.join(KINDS)}; values 0 – 5",
     ("Params", "origins"): "keys: origin groups of the origin-group file; values ≥ 0, not all 0",
 }
+# Scalar fields whose allowed values a validator narrows beyond their bounds (model/scenario.py).
+SCALAR_RULES = {
+    ("OrganisationParams", "youth_per_youth_club"): "0 (no youth clubs) or 50 – 1,000,000",
+}
 LIST_RULES = {
     "municipalities": "numbers ≥ 0 below `population.municipalities` (with a geography: below its number of places, in file order)",
     "neighbourhoods": "numbers ≥ 0 below `population.neighbourhoods` (with a geography: the places' neighbourhoods, numbered place by place)",
@@ -115,6 +119,8 @@ def _num(x: Any) -> str:
 
 def allowed(owner: type[BaseModel], name: str, info: FieldInfo) -> str:
     """Bounds from the field's metadata (``ge``/``gt``/``le``/``lt``) and the rules of dict and list fields."""
+    if (owner.__name__, name) in SCALAR_RULES:
+        return SCALAR_RULES[owner.__name__, name]
     lo = hi = None
     for m in info.metadata:
         if isinstance(m, Ge):

@@ -57,7 +57,7 @@ class DugnadModel(mesa.Model):
         self.nb_municipality, self.n_municipalities = w.places.nb_municipality, w.places.n_municipalities
         self.population = ModelPopulation(self)
         self.demography_events: dict[str, int] = {}
-        self.volunteer_centre_kind = KINDS.index("volunteer_centre")
+        self.municipal_kinds = [KINDS.index("volunteer_centre"), KINDS.index("youth_club")]
         self.month = -scenario.burn_in_months
         self.months_run = 0
         self.income_history = np.zeros((self.n_households, 12 * scenario.economy.low_income_years))

@@ -345,6 +345,8 @@ def org_row(op, kinds: dict[str, dict], kind: str, nb: int, municipality: int, r
     jitter = rng.lognormal(0, 0.3)
     # a group too small for a whole organisation has a smaller one: board scaled down with it
     board = 2 if informal else max(2, round(op.board_size * traits.get("scale", 1.0)))
+    if kind == "youth_club":   # run by the municipality's (or a voluntary group's) staff: no elected board
+        board = 0
     row = dict(
         kind=kind, neighbourhood=nb, municipality=municipality, formal=not informal,
         minority=minority, origin=origin, tradition=tradition, age_profile=traits["profile"],
@@ -409,6 +411,8 @@ def found_boards(p: People, orgs: Orgs, rng, since: int, ids: np.ndarray | None 
         nb = int(orgs.neighbourhood[o])
         near = _eligible(p, orgs, o, members[start[nb]:start[nb] + size[nb]])
         near = near[free_slots[near] > 0]
+        if orgs.board_size[o] == 0:
+            continue
         if len(near) >= orgs.board_size[o]:
             pool = near
         else:

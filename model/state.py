@@ -21,6 +21,7 @@ ADULTS_ONLY, CHILDREN, ALL_AGES = 0, 1, 2
 TRADITIONS = ("protestant", "catholic", "muslim", "orthodox", "other", "none")
 NEVER = -10**6  # month stamp meaning "never"
 KINDS = ("sport", "culture", "religious", "humanitarian", "minority", "volunteer_centre", "youth_club")
+YOUTH_AGE = 13               # youth take part on their own (asked, asking, in children's and all-age activities) from 13
 YOUTH_CLUB_AGES = (13, 18)   # youth clubs take part from 13 up to 18 (ungdomsklubber; FACTS §7)
 # Ung i Oslo's "hobby and leisure organisations" (FACTS §3): culture/hobby organisations and youth
 # clubs — minority boys, the youth clubs' heaviest users, are in that category more than majority

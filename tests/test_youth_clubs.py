@@ -25,10 +25,13 @@ def teens(m):
 
 
 def test_no_youth_clubs_unless_asked_for():
-    m = blank_model(800)
+    m = blank_model(800, youth={"drop_in_rate": 1.0})
     assert len(clubs(m)) == 0
     youth.drop_in(m)            # nothing to drop in at: nobody joins
     assert (m.people.mem_role > 0).sum() == 0
+    on = blank_model(800, organisations={"youth_per_youth_club": 60}, youth={"drop_in_rate": 1.0})
+    youth.drop_in(on)           # the same population with clubs: youth do
+    assert (on.people.mem_role > 0).sum() > 0
 
 
 def test_youth_clubs_follow_the_youth_they_serve():
@@ -110,8 +113,42 @@ def test_founding_replaces_a_youth_club_that_closed():
 def test_too_few_youth_per_club_is_an_error(value, tmp_path):
     f = tmp_path / "x.toml"
     f.write_text(f'name = "x"\n[organisations]\nyouth_per_youth_club = {value}\n')
-    with pytest.raises(ScenarioError, match="youth_per_youth_club"):
+    with pytest.raises(ScenarioError, match=r"x.toml.*organisations.youth_per_youth_club.*0 \(no youth clubs\) or at least 50"):
         load_scenario(f)
+
+
+@pytest.mark.parametrize("value", [0, 50, 600])
+def test_no_clubs_or_fifty_youth_or_more_per_club_load(value, tmp_path):
+    f = tmp_path / "x.toml"
+    f.write_text(f'name = "x"\n[organisations]\nyouth_per_youth_club = {value}\n')
+    assert load_scenario(f).organisations.youth_per_youth_club == value
+
+
+def test_a_youth_is_in_one_youth_club_at_a_time():
+    m = blank_model(3000, organisations={"youth_per_youth_club": 50}, youth={"drop_in_rate": 1.0})
+    assert len(clubs(m)) >= 2
+    p = m.people
+    p.leisure_budget[:] = 1e6
+    for month in range(24):
+        m.month = month
+        m.streams.month = month
+        youth.drop_in(m)
+    n_clubs = ((p.mem_role > 0) & (m.orgs.kind[np.maximum(p.mem_org, 0)] == CLUB)).sum(axis=1)
+    assert n_clubs.max() == 1 and (n_clubs == 1).sum() > 0
+
+
+def test_youth_clubs_have_no_board_and_keep_their_link():
+    from model.mechanisms import ties
+    from model.state import OFFICE
+    m = blank_model(2000, organisations={"youth_per_youth_club": 60}, ties={"link_decay": 1.0})
+    c = clubs(m)
+    assert (m.orgs.board_size[c] == 0).all()
+    assert not (m.people.mem_role == OFFICE)[np.isin(m.people.mem_org, c)].any()
+    others = np.flatnonzero(m.orgs.linked & (m.orgs.kind != CLUB) & (m.orgs.kind != KINDS.index("volunteer_centre")))
+    for mun in range(m.n_municipalities):
+        ties.update_links(m, mun, policy=False)
+    assert m.orgs.linked[c].all()
+    assert len(others) and not m.orgs.linked[others].any()   # the decay does act on the rest
 
 
 def test_hobby_share_counts_youth_clubs_and_culture():

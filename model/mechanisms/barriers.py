@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.state import CHILDREN, FEMALE, KINDS, MAJORITY, YOUTH_CLUB_AGES
+from model.state import CHILDREN, FEMALE, KINDS, MAJORITY, YOUTH_AGE, YOUTH_CLUB_AGES
 
 SPORT = KINDS.index("sport")
 YOUTH_CLUB = KINDS.index("youth_club")
@@ -150,14 +150,15 @@ def carers(model) -> np.ndarray:
 def age_fits(model, persons: np.ndarray, orgs: np.ndarray) -> np.ndarray:
     """Who can take part where: adults in adult and all-age organisations, and in children's
     activities only as parents; youth 13–17 in children's and all-age activities; children
-    under 13 only through their parents (``mechanisms.youth``). Youth clubs take youth 13–17
-    only (their adult leaders hold its offices)."""
+    under 13 only through their parents (``mechanisms.youth``). Youth clubs take youth of
+    ``YOUTH_CLUB_AGES`` only (staff run them: no offices)."""
     p, o = model.people, model.orgs
     age = p.age[persons]
     prof = o.age_profile[orgs]
     adult = age >= 18
-    youth = (age >= YOUTH_CLUB_AGES[0]) & ~adult
+    youth = (age >= YOUTH_AGE) & ~adult
     is_child_org = prof == CHILDREN
     club = o.kind[orgs] == YOUTH_CLUB
+    club_age = (age >= YOUTH_CLUB_AGES[0]) & (age < YOUTH_CLUB_AGES[1])
     return ((adult & ~club & (~is_child_org | model.has_school_child[p.household[persons]]))
-            | (youth & (prof != 0)))
+            | (youth & (prof != 0) & (~club | club_age)))

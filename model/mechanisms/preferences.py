@@ -8,7 +8,7 @@ two activities the family came across in proportion to these likings
 (:func:`model.mechanisms.youth.choose`), so there the likings set the kind and not how many take
 part. Whether anyone asked or seeking on their own takes up an offer — adults, and youth 13–17 asked
 by friends or seeking from 16 — is multiplied by the liking. Kinds without a weight (minority
-associations, volunteer centres) weigh the group's mean weight, so the weights favour no kind the
+associations, volunteer centres, youth clubs) weigh the group's mean weight, so the weights favour no kind the
 mainstream/minority split would turn into an ethnic difference. The weights are assumptions; each
 sex's weights have the same mean, so the average weight sets no sex gap — how much each sex takes
 part still depends on which kinds are on offer nearby — and the shares by kind are an outcome of the

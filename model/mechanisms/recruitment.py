@@ -15,7 +15,8 @@ with the organisation's openness the asker instead approaches someone in the nei
 their own network (the lever of open recruitment) — anyone in the municipality for the largest
 organisations, which recruit city-wide (``organisations.citywide_size``; FACTS §7). A person with no ties is never asked through
 ties. The asked person says yes with ``accept_base · exp(-barrier score) · liking for the kind ·
-motivation`` (:mod:`model.mechanisms.preferences`; ``people.motivation``, :mod:`model.mechanisms.hours`),
+motivation · (1 − busy_decline)^(organisations one is active in)`` (:mod:`model.mechanisms.preferences`;
+``people.motivation``, :mod:`model.mechanisms.hours`; time and commitment go to the ones one has, FACTS §4.2–4.3),
 lowered when a majority person asks a minority person.
 
 Without being asked, an informed person may also seek an organisation: information comes from ties

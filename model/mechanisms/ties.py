@@ -141,7 +141,8 @@ def update_links(model, municipality: int, policy: bool) -> None:
     rate = tp.link_rate * np.where(o.minority[mine], tp.minority_link_factor, 1.0) * (2.0 if policy else 1.0)
     rate = np.where(o.formal[mine], rate, rate * 0.2) * model.levers.link_boost[mine]
     gain = ~o.linked[mine] & S.chance("ties.link_gain", o.key[mine], rate)
-    lose = o.linked[mine] & (o.kind[mine] != model.volunteer_centre_kind) & S.chance("ties.link_loss", o.key[mine], tp.link_decay)
+    kept = np.isin(o.kind[mine], model.municipal_kinds)   # volunteer centres and youth clubs: the municipality's own
+    lose = o.linked[mine] & ~kept & S.chance("ties.link_loss", o.key[mine], tp.link_decay)
     o.linked[mine[gain]] = True
     o.linked[mine[lose]] = False
     if gain.any() or lose.any():

@@ -136,15 +136,16 @@ def find_activity(model, kids: np.ndarray) -> np.ndarray:
 
 def drop_in(model) -> None:
     """Youth 13–17 look in at a youth club near home on their own (FACTS §3, §7: youth clubs are
-    open arenas, free and without the parents' go-ahead): with ``drop_in_rate`` a month, at one seen
-    from their neighbourhood (:class:`model.roster.Places`). They stay as the asked do — yes with
+    open arenas, free and without the parents' go-ahead): those in none with ``drop_in_rate`` a
+    month, at one seen from their neighbourhood (:class:`model.roster.Places`). They stay as the asked do — yes with
     :func:`model.mechanisms.recruitment.decide` (barriers, liking, motivation and the activities
     they already have) — and the club takes them in up to its typical size."""
     o = model.orgs
     if not (o.active & (o.kind == KINDS.index("youth_club"))).any():
         return
     p, S = model.people, model.streams
-    teens = np.flatnonzero((p.age >= YOUTH_CLUB_AGES[0]) & (p.age < YOUTH_CLUB_AGES[1]) & (p.mem_org < 0).any(axis=1))
+    in_club = ((p.mem_role > 0) & (o.kind[np.maximum(p.mem_org, 0)] == KINDS.index("youth_club"))).any(axis=1)
+    teens = np.flatnonzero((p.age >= YOUTH_CLUB_AGES[0]) & (p.age < YOUTH_CLUB_AGES[1]) & (p.mem_org < 0).any(axis=1) & ~in_club)
     teens = teens[S.chance("youth.drop_in", p.key[teens], model.params.youth.drop_in_rate)]
     nb = p.neighbourhood[teens]
     club = model.youth_club_places.seen(nb, p.municipality[teens], model.nb_share(nb),
