@@ -21,24 +21,24 @@ SEEDS = (1, 2, 3, 4)
 LARGE = (12000, 1, 12)  # persons, seed, recorded months: the size comparison needs the first year only
 
 # Targets that hold at 20,000 persons (docs/VALIDATION.md) and here.
-WITHIN = ["participation_rest", "volunteer_ratio_ssb", "volunteer_rest",
+WITHIN = ["participation_immigrant_background", "participation_rest", "volunteer_ratio_ssb", "volunteer_rest",
           "secular_volunteering_immigrants", "youth_majority_above_minority",
           "minority_orgs_less_linked", "determinant_norwegian"]
 # Minority youth 13-19 of one sex are about 40 persons a run here, and single seeds range from 0.30 to
-# 0.60: the mean of four seeds has a standard error of about 0.05, as large as the targets' tolerance
-# (0.06). These are checked against their tolerance widened by two standard errors of the seeds' mean;
-# at 20,000 persons girls hold without widening (docs/VALIDATION.md: girls 0.509, boys 0.523).
-NOISY = ["youth_minority_boys", "youth_minority_girls"]
-# Known misses of the shipped fit, with how far beyond the tolerance they may be: a guard against a
-# slide, not a claim that they are within. participation_immigrant_background is 0.369 here (four
-# seeds at 5,000 persons), 0.375 at 20,000 and 0.376 at 100,000 persons against >= 0.38 (session 16's
-# fit; docs/VALIDATION.md says why). Youth minority boys are outside their edge too at 20,000 (0.523
-# against >= 0.53) and are checked with the noisy ones.
-KNOWN_MISS = {"participation_immigrant_background": 0.015}
+# 0.60: the mean of four seeds has a standard error of about 0.03-0.05, near the targets' tolerance
+# (0.06). Boys are checked against their tolerance widened by two standard errors of the seeds' mean;
+# at 20,000 persons they hold without widening (docs/VALIDATION.md: 0.591).
+NOISY = ["youth_minority_boys"]
+# Known misses of the shipped fit, with how far beyond the tolerance they may be here: a guard against a
+# slide, not a claim that they are within. youth_minority_girls is 0.598 here (four seeds at 5,000
+# persons, standard error of the mean 0.03), 0.549 at 20,000 and 0.531 at 100,000 persons against
+# <= 0.53 (session 17's fit, read after 120 months; the calibration reads after 12, where the fitted
+# set gave 0.517 on eight seeds: docs/VALIDATION.md says why).
+KNOWN_MISS = {"youth_minority_girls": 0.09}
 # The other calibrated targets hold here as at 20,000 persons. Not listed: ladder_gradient and
-# ladder_office_step (0.003 and 0.023 at 20,000; single seeds at 5,000 persons near 0),
-# youth_majority_sex_gap (0.042 at 20,000, within 0.05; single seeds at 5,000 persons vary by more)
-# and volunteer_hours_immigrants (+0.23 at 20,000 with a 90% interval across seeds of -0.15 to 0.57).
+# ladder_office_step (0.003 and 0.035 at 20,000; single seeds at 5,000 persons near 0),
+# youth_majority_sex_gap (0.036 at 20,000, within 0.05; single seeds at 5,000 persons vary by more)
+# and volunteer_hours_immigrants (-0.49 at 20,000 at session 17's fit; +0.23 at session 16's).
 
 
 @pytest.fixture(scope="module")
