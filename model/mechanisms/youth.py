@@ -40,7 +40,7 @@ from model.mechanisms import barriers, preferences
 from model.mechanisms.membership import join
 from model.mechanisms.recruitment import decide, eligible, information, wants_members
 from model.roster import weighted_in_group
-from model.state import ADULTS_ONLY, KINDS, MEMBER, PARTICIPANT, YOUTH_CLUB_AGES
+from model.state import ADULTS_ONLY, MEMBER, PARTICIPANT, YOUTH_CLUB_AGES
 
 PARENT_PULL = 0.2   # chance a parent joins with the child (assumption; FACTS §4.10)
 BASE_LOGIT = 0.5    # parents' inclination to enrol when no factor speaks against (assumption)
@@ -51,7 +51,7 @@ def in_activity(model) -> np.ndarray:
     where youth go on their own, does not count)."""
     p, o = model.people, model.orgs
     org = np.maximum(p.mem_org, 0)
-    return ((p.mem_role > 0) & (o.age_profile[org] != ADULTS_ONLY) & (o.kind[org] != KINDS.index("youth_club"))).any(axis=1)
+    return ((p.mem_role > 0) & (o.age_profile[org] != ADULTS_ONLY) & (o.kind[org] != barriers.YOUTH_CLUB)).any(axis=1)
 
 
 def enrol_logit(model, children: np.ndarray) -> np.ndarray:
@@ -141,10 +141,10 @@ def drop_in(model) -> None:
     :func:`model.mechanisms.recruitment.decide` (barriers, liking, motivation and the activities
     they already have) — and the club takes them in up to its typical size."""
     o = model.orgs
-    if not (o.active & (o.kind == KINDS.index("youth_club"))).any():
+    if not (o.active & (o.kind == barriers.YOUTH_CLUB)).any():
         return
     p, S = model.people, model.streams
-    in_club = ((p.mem_role > 0) & (o.kind[np.maximum(p.mem_org, 0)] == KINDS.index("youth_club"))).any(axis=1)
+    in_club = ((p.mem_role > 0) & (o.kind[np.maximum(p.mem_org, 0)] == barriers.YOUTH_CLUB)).any(axis=1)
     teens = np.flatnonzero((p.age >= YOUTH_CLUB_AGES[0]) & (p.age < YOUTH_CLUB_AGES[1]) & (p.mem_org < 0).any(axis=1) & ~in_club)
     teens = teens[S.chance("youth.drop_in", p.key[teens], model.params.youth.drop_in_rate)]
     nb = p.neighbourhood[teens]
