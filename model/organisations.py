@@ -70,7 +70,7 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
     minority organisations per origin group present, congregations per tradition, the rest sport,
     culture and humanitarian by ``kind_shares``, volunteer centres by population served
     (:func:`volunteer_centres`, in the most populous neighbourhoods of each municipality) and youth
-    clubs by the youth they serve (:func:`youth_clubs_wanted`; none unless ``youth_per_youth_club``)."""
+    clubs by the youth they serve (:func:`club_youth`; none unless ``youth_per_youth_club``)."""
     kinds = kinds.set_index("kind")
     op = sc.organisations
     n = len(p)
@@ -136,9 +136,12 @@ def build_orgs(sc: Scenario, p: People, kinds: pd.DataFrame, origins: pd.DataFra
     for m in range(n_municipalities):  # volunteer centres by population served, at least one per municipality
         in_m = nb_municipality == m
         add("volunteer_centre", nb_pop[in_m].sum() / op.persons_per_volunteer_centre, np.where(in_m, nb_pop, 0.0))
-    teens = youth_clubs_wanted(op, p, nb_municipality, n_municipalities)
-    for m in np.flatnonzero(teens.sum(axis=1) > 0):  # youth clubs by the youth they serve (FACTS §3, §7)
-        add("youth_club", teens[m].sum() / op.youth_per_youth_club, teens[m])
+    if op.youth_per_youth_club > 0:   # youth clubs by the youth they serve (FACTS §3, §7)
+        teens = club_youth(p, n_nb)
+        for m in range(n_municipalities):
+            mine = np.where(nb_municipality == m, teens, 0.0)
+            if mine.sum() > 0:
+                add("youth_club", mine.sum() / op.youth_per_youth_club, mine)
     in_municipalities(rows, where, nb_municipality, n_municipalities, rng)
     traits = landscape_traits(op, kinds, rows, rng)
     in_neighbourhoods(rows, traits, where, nb_municipality, rng)
@@ -300,15 +303,10 @@ def volunteer_centres(op, inhabitants: float) -> int:
     return max(1, round(inhabitants / op.persons_per_volunteer_centre))
 
 
-def youth_clubs_wanted(op, p: People, nb_municipality: np.ndarray, n_municipalities: int) -> np.ndarray:
-    """Youth 13–17 per (municipality, neighbourhood) that youth clubs serve: all zero when
-    ``youth_per_youth_club`` is 0 (no youth clubs)."""
-    out = np.zeros((n_municipalities, len(nb_municipality)))
-    if op.youth_per_youth_club > 0:
-        teen = (p.age >= YOUTH_CLUB_AGES[0]) & (p.age < YOUTH_CLUB_AGES[1])
-        nb = np.bincount(p.neighbourhood[teen], minlength=len(nb_municipality)).astype(float)
-        out[nb_municipality, np.arange(len(nb_municipality))] = nb
-    return out
+def club_youth(p: People, n_neighbourhoods: int) -> np.ndarray:
+    """Youth of youth-club age (``YOUTH_CLUB_AGES``) per neighbourhood: whom youth clubs serve."""
+    teen = (p.age >= YOUTH_CLUB_AGES[0]) & (p.age < YOUTH_CLUB_AGES[1])
+    return np.bincount(p.neighbourhood[teen], minlength=n_neighbourhoods).astype(float)
 
 
 def size_target(op, mean_size: float, quantile: float, n: int) -> float:

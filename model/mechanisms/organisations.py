@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.organisations import PROFILES, found, volunteer_centres, youth_clubs_wanted
+from model.organisations import PROFILES, club_youth, found, volunteer_centres
 from model.state import CHILDREN, KINDS, MAJORITY, NONE
 
 FOLDING_KINDS = np.array([KINDS.index(k) for k in ("sport", "culture", "humanitarian", "minority")])
@@ -184,14 +184,14 @@ def missing_youth_clubs(model) -> list[np.ndarray]:
     ``youth_per_youth_club`` of them, at least one where there are youth (none when that is 0), in a
     neighbourhood drawn by where the youth live."""
     op, o = model.params.organisations, model.orgs
-    teens = youth_clubs_wanted(op, model.people, model.nb_municipality, model.n_municipalities)
-    youth = teens.sum(axis=1)
-    if not youth.any():
+    if op.youth_per_youth_club <= 0:
         return []
+    teens = club_youth(model.people, len(model.nb_municipality))
+    youth = np.bincount(model.nb_municipality, weights=teens, minlength=model.n_municipalities)
     want = np.where(youth > 0, np.maximum(1.0, np.round(youth / op.youth_per_youth_club)), 0.0)
     have = np.bincount(o.municipality[o.active & (o.kind == YOUTH_CLUB)], minlength=model.n_municipalities)
     name = "organisations.found_youth_club"
-    return [found(model, "youth_club", np.array([_pick_nb(model, name, teens[m], m, m, j)]), slots=np.array([j]),
+    return [found(model, "youth_club", np.array([_pick_nb(model, name, teens, m, m, j)]), slots=np.array([j]),
                   capacity=np.array([_mean_size(model, "youth_club") * youth[m] / op.youth_per_youth_club]))
             for m, j in zip(*_draws(model, name, want - have))]
 
